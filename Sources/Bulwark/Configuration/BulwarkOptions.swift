@@ -1,0 +1,49 @@
+import Logging
+
+/// How a client behaves beyond its rules: time, state, failure and logging.
+///
+/// ```swift
+/// var options = BulwarkOptions()
+/// options.failureMode = .closed
+/// let bulwark = try Bulwark(rules: rules, options: options)
+/// ```
+public struct BulwarkOptions: Sendable {
+    /// What a decision concludes when a rule fails and no other LIVE rule denies.
+    public struct FailureMode: Sendable, Hashable, CustomStringConvertible {
+        let closed: Bool
+
+        /// The decision is `ERROR` and the request is allowed (the default).
+        public static let open = FailureMode(closed: false)
+        /// The decision is `DENY` with the error as its reason.
+        public static let closed = FailureMode(closed: true)
+
+        /// `open` or `closed`.
+        public var description: String { closed ? "closed" : "open" }
+    }
+
+    /// The source of time for rate limits, decision ids and the decision cache.
+    public var clock: any BulwarkClock
+    /// Where rate-limit state lives.
+    public var rateLimitStore: any RateLimitStore
+    /// What a rule's failure does to the decision.
+    public var failureMode: FailureMode
+    /// The most DENY results the decision cache holds (0 turns the cache off).
+    public var decisionCacheCapacity: Int
+    /// Where the client logs rule failures. It never logs the text it scans.
+    public var logger: Logger
+
+    /// Options with the system clock, an in-memory store, fail-open, and a 10,000-entry cache.
+    public init(
+        clock: any BulwarkClock = SystemClock(),
+        rateLimitStore: any RateLimitStore = InMemoryRateLimitStore(),
+        failureMode: FailureMode = .open,
+        decisionCacheCapacity: Int = 10_000,
+        logger: Logger = Logger(label: "bulwark")
+    ) {
+        self.clock = clock
+        self.rateLimitStore = rateLimitStore
+        self.failureMode = failureMode
+        self.decisionCacheCapacity = decisionCacheCapacity
+        self.logger = logger
+    }
+}

@@ -1,0 +1,65 @@
+/// What building a rule may use from the client.
+struct RuleBuildEnvironment {
+    let rateLimitStore: any RateLimitStore
+}
+
+extension RuleSpecification {
+    /// Checks the specification and builds the engine's rule; throws naming the rule and the field.
+    func makeRule(index: Int, environment: RuleBuildEnvironment) throws(BulwarkConfigurationError) -> any Rule {
+        func fail(_ code: BulwarkConfigurationError.Code, _ field: String, _ message: String) -> BulwarkConfigurationError {
+            BulwarkConfigurationError(code: code, ruleIndex: index, ruleType: type, field: field, message: message)
+        }
+        guard RuleMode.known.contains(mode) else {
+            throw fail(.invalidValue, "mode", "must be LIVE or DRY_RUN, got \(mode.rawValue)")
+        }
+        if let id, id.isEmpty || id.utf8.count > 128 {
+            throw fail(.invalidValue, "id", "must be 1 to 128 characters long")
+        }
+        switch configuration {
+        case .rateLimit(let spec):
+            if let rate = spec.refillRate, rate <= 0 {
+                throw fail(.invalidValue, "refillRate", "must be greater than zero, got \(rate)")
+            }
+            guard spec.max > 0 else {
+                throw fail(.invalidValue, spec.maxField, "must be greater than zero, got \(spec.max)")
+            }
+            guard spec.interval >= .milliseconds(1) else {
+                throw fail(.invalidValue, spec.intervalField, "must be at least one millisecond, got \(spec.interval)")
+            }
+            var characteristics: [Characteristic] = []
+            for (position, name) in (spec.characteristics ?? ["ip.src"]).enumerated() {
+                do {
+                    characteristics.append(try Characteristic(name))
+                } catch {
+                    throw fail(.invalidCharacteristic, "characteristics[\(position)]", error.description)
+                }
+            }
+            let policy: RateLimitPolicy =
+                switch spec.algorithm {
+                case .tokenBucket:
+                    .tokenBucket(refillRate: spec.refillRate ?? 0, interval: spec.interval, capacity: spec.max)
+                case .fixedWindow: .fixedWindow(max: spec.max, window: spec.interval)
+                case .slidingWindow: .slidingWindow(max: spec.max, interval: spec.interval)
+                }
+            return RateLimitRule(
+                id: id ?? derivedID(policy.description + "|" + characteristics.map(\.name).joined(separator: "\u{1F}")),
+                type: type,
+                mode: mode,
+                policy: policy,
+                store: environment.rateLimitStore,
+                characteristics: characteristics
+            )
+        }
+    }
+
+    /// `type_` and 16 hex digits of a hash of the mode and configuration: stable across processes,
+    /// so instances sharing a store share counters for the same rule.
+    private func derivedID(_ canonical: String) -> String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in (mode.rawValue + "|" + canonical).utf8 {
+            hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3
+        }
+        let hex = String(hash, radix: 16)
+        return type + "_" + String(repeating: "0", count: 16 - hex.count) + hex
+    }
+}

@@ -1,0 +1,126 @@
+/// One rule's configuration: the same value in code, in a rules JSON file, on the command line and in
+/// the server's remote-rules API.
+///
+/// Build one with the static functions (`.tokenBucket(…)`, `.fixedWindow(…)`, `.slidingWindow(…)`),
+/// or decode it from JSON such as `{"type": "fixedWindow", "mode": "LIVE", "window": 60, "max": 100}`.
+/// A specification is checked when a ``Bulwark`` client is built from it; a problem throws a
+/// ``BulwarkConfigurationError`` that names the rule and the field.
+public struct RuleSpecification: Sendable, Hashable {
+    enum Configuration: Sendable, Hashable {
+        case rateLimit(RateLimitSpecification)
+    }
+
+    /// The rule's type, as in the rules JSON (`tokenBucket`, `fixedWindow`, `slidingWindow`, …).
+    public var type: String { configuration.type }
+    /// Whether the rule's DENY takes effect.
+    public var mode: RuleMode
+    /// An identifier for the rule, reported as `ruleId`; derived from the configuration when `nil`.
+    public var id: String?
+    let configuration: Configuration
+
+    init(mode: RuleMode, id: String?, configuration: Configuration) {
+        self.mode = mode
+        self.id = id
+        self.configuration = configuration
+    }
+}
+
+extension RuleSpecification.Configuration {
+    var type: String {
+        switch self {
+        case .rateLimit(let spec): spec.algorithm.rawValue
+        }
+    }
+}
+
+extension RuleSpecification {
+    /// A token bucket per key: each request takes `requested` tokens (1 by default) from a bucket of
+    /// `capacity`, which gains `refillRate` tokens at the end of every `interval`.
+    ///
+    /// ```swift
+    /// .tokenBucket(mode: .live, characteristics: ["userId"], refillRate: 100, interval: .seconds(60), capacity: 1000)
+    /// ```
+    public static func tokenBucket(
+        mode: RuleMode,
+        characteristics: [String]? = nil,
+        refillRate: Int,
+        interval: Duration,
+        capacity: Int,
+        id: String? = nil
+    ) -> RuleSpecification {
+        RuleSpecification(
+            mode: mode,
+            id: id,
+            configuration: .rateLimit(
+                RateLimitSpecification(
+                    algorithm: .tokenBucket,
+                    characteristics: characteristics,
+                    max: capacity,
+                    refillRate: refillRate,
+                    interval: interval
+                )
+            )
+        )
+    }
+
+    /// A fixed window per key: at most `max` requests (or units) per `window`, windows aligned to
+    /// the Unix epoch.
+    public static func fixedWindow(
+        mode: RuleMode,
+        characteristics: [String]? = nil,
+        window: Duration,
+        max: Int,
+        id: String? = nil
+    ) -> RuleSpecification {
+        RuleSpecification(
+            mode: mode,
+            id: id,
+            configuration: .rateLimit(
+                RateLimitSpecification(
+                    algorithm: .fixedWindow,
+                    characteristics: characteristics,
+                    max: max,
+                    refillRate: nil,
+                    interval: window
+                )
+            )
+        )
+    }
+
+    /// A sliding window per key: at most `max` requests (or units) in any rolling `interval`.
+    public static func slidingWindow(
+        mode: RuleMode,
+        characteristics: [String]? = nil,
+        interval: Duration,
+        max: Int,
+        id: String? = nil
+    ) -> RuleSpecification {
+        RuleSpecification(
+            mode: mode,
+            id: id,
+            configuration: .rateLimit(
+                RateLimitSpecification(
+                    algorithm: .slidingWindow,
+                    characteristics: characteristics,
+                    max: max,
+                    refillRate: nil,
+                    interval: interval
+                )
+            )
+        )
+    }
+}
+
+/// The parameters of a rate-limit rule, as written.
+struct RateLimitSpecification: Sendable, Hashable {
+    var algorithm: RateLimitPolicy.Algorithm
+    var characteristics: [String]?
+    var max: Int
+    var refillRate: Int?
+    var interval: Duration
+
+    /// The JSON field that holds the interval: `window` for a fixed window, `interval` otherwise.
+    var intervalField: String { algorithm == .fixedWindow ? "window" : "interval" }
+    /// The JSON field that holds the maximum: `capacity` for a token bucket, `max` otherwise.
+    var maxField: String { algorithm == .tokenBucket ? "capacity" : "max" }
+}

@@ -1,0 +1,122 @@
+/// The kind of a reason: `RATE_LIMIT`, `ERROR`, and one per rule family.
+public struct ReasonType: RawRepresentable, Sendable, Hashable, Codable, CustomStringConvertible {
+    /// The wire form.
+    public let rawValue: String
+
+    /// Creates a reason type from its wire form.
+    public init(rawValue: String) { self.rawValue = rawValue }
+
+    /// A rate limit (token bucket, fixed window or sliding window).
+    public static let rateLimit = ReasonType(rawValue: "RATE_LIMIT")
+    /// A rule or store failed; the reason carries the message.
+    public static let error = ReasonType(rawValue: "ERROR")
+    /// No rule gave a reason: the client has no rules, or none ran.
+    public static let none = ReasonType(rawValue: "NONE")
+
+    /// The wire form.
+    public var description: String { rawValue }
+}
+
+/// Why a rule or a decision concluded as it did.
+///
+/// Every reason has a ``type``; the typed accessors (``rateLimit``, ``error``, …) return the
+/// details of the matching kind and `nil` for any other, so a caller writes
+/// `if let limit = decision.reason.rateLimit { … }`. In JSON a reason is one object: `type` and the
+/// kind's fields side by side, as in `{"type": "RATE_LIMIT", "max": 100, "remaining": 0, …}`.
+public struct Reason: Sendable, Hashable {
+    enum Details: Sendable, Hashable {
+        case rateLimit(RateLimitReason)
+        case error(ErrorReason)
+        case none
+    }
+
+    /// The kind of reason.
+    public let type: ReasonType
+    let details: Details
+
+    init(type: ReasonType, details: Details) {
+        self.type = type
+        self.details = details
+    }
+
+    /// A rate-limit reason.
+    public static func rateLimit(_ details: RateLimitReason) -> Reason {
+        Reason(type: .rateLimit, details: .rateLimit(details))
+    }
+
+    /// An error reason with a message.
+    public static func error(_ message: String) -> Reason {
+        Reason(type: .error, details: .error(ErrorReason(message: message)))
+    }
+
+    /// The reason of a decision that no rule explained.
+    public static let none = Reason(type: .none, details: .none)
+
+    /// The rate-limit details, when this is a `RATE_LIMIT` reason.
+    public var rateLimit: RateLimitReason? {
+        if case .rateLimit(let details) = details { return details }
+        return nil
+    }
+
+    /// The error details, when this is an `ERROR` reason.
+    public var error: ErrorReason? {
+        if case .error(let details) = details { return details }
+        return nil
+    }
+}
+
+/// The details of a `RATE_LIMIT` reason. All durations are whole seconds.
+public struct RateLimitReason: Sendable, Hashable, Codable {
+    /// The most the limit admits: a bucket's capacity or a window's maximum.
+    public var max: Int
+    /// What is left after this request: tokens in the bucket, or requests left in the window.
+    public var remaining: Int
+    /// Seconds until the limit next resets: on a DENY, until the request could be admitted; on an
+    /// ALLOW, until the bucket is full again or the window ends.
+    public var reset: Int
+    /// The length of the window, or the bucket's refill interval, in seconds.
+    public var window: Int
+
+    /// Creates rate-limit details.
+    public init(max: Int, remaining: Int, reset: Int, window: Int) {
+        self.max = max
+        self.remaining = remaining
+        self.reset = reset
+        self.window = window
+    }
+}
+
+/// The details of an `ERROR` reason.
+public struct ErrorReason: Sendable, Hashable, Codable {
+    /// What went wrong, in words a user can act on. Never contains the scanned text of a request.
+    public var message: String
+
+    /// Creates error details.
+    public init(message: String) { self.message = message }
+}
+
+extension Reason: Codable {
+    private enum TypeKey: String, CodingKey { case type }
+
+    /// Decodes a reason from its flat JSON object; an unknown type keeps its name and no details.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: TypeKey.self)
+        let type = try container.decode(ReasonType.self, forKey: .type)
+        switch type {
+        case .rateLimit: self = .rateLimit(try RateLimitReason(from: decoder))
+        case .error: self = Reason(type: .error, details: .error(try ErrorReason(from: decoder)))
+        default: self = Reason(type: type, details: .none)
+        }
+    }
+
+    /// Encodes the reason as one flat object: `type` and the details' fields.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: TypeKey.self)
+        try container.encode(type, forKey: .type)
+        switch details {
+        case .rateLimit(let details): try details.encode(to: encoder)
+        case .error(let details): try details.encode(to: encoder)
+        case .none: break
+        }
+    }
+}

@@ -1,0 +1,69 @@
+import Bulwark
+import Foundation
+import Vapor
+
+/// Vapor middleware that protects the routes behind it: a denied request gets 429 (rate limit) or
+/// 403 with a JSON body naming the reason; an allowed one goes on, and its response gets the
+/// `RateLimit` and `RateLimit-Policy` headers.
+///
+/// ```swift
+/// let protected = app.grouped(BulwarkVaporMiddleware(bulwark) { req in
+///     ["userId": req.headers.first(name: "x-user-id") ?? "anonymous"]
+/// })
+/// protected.post("chat") { req in … }
+/// ```
+public struct BulwarkVaporMiddleware: AsyncMiddleware {
+    /// Units a request takes from rate limits.
+    public typealias Requested = @Sendable (Vapor.Request) -> Int
+    /// Values of custom characteristics for a request.
+    public typealias Characteristics = @Sendable (Vapor.Request) -> [String: String]
+
+    let bulwark: Bulwark
+    let requested: Requested
+    let characteristics: Characteristics
+
+    /// Protects the routes behind it with `bulwark`.
+    public init(
+        _ bulwark: Bulwark,
+        requested: @escaping Requested = { _ in 1 },
+        characteristics: @escaping Characteristics = { _ in [:] }
+    ) {
+        self.bulwark = bulwark
+        self.requested = requested
+        self.characteristics = characteristics
+    }
+
+    /// Decides, then refuses the request or passes it on.
+    public func respond(to request: Vapor.Request, chainingTo next: any AsyncResponder) async throws -> Vapor.Response {
+        let decision = await bulwark.protect(
+            request,
+            requested: requested(request),
+            characteristics: characteristics(request)
+        )
+        let rateLimitFields = RateLimitHeaders.fields(for: decision)
+        guard decision.isAllowed else { return Vapor.Response(denying: decision) }
+        let response = try await next.respond(to: request)
+        for field in rateLimitFields {
+            response.headers.replaceOrAdd(name: field.name.rawName, value: field.value)
+        }
+        return response
+    }
+}
+
+extension Vapor.Response {
+    /// The refusal for a denied decision: its status (429 or 403), a JSON body naming the reason,
+    /// and the rate-limit headers.
+    public convenience init(denying decision: Decision) {
+        var headers = HTTPHeaders()
+        headers.contentType = .json
+        for field in RateLimitHeaders.fields(for: decision) {
+            headers.add(name: field.name.rawName, value: field.value)
+        }
+        let body = (try? JSONEncoder().encode(decision.deniedBody)) ?? Data("{}".utf8)
+        self.init(
+            status: HTTPResponseStatus(statusCode: decision.deniedStatus.code),
+            headers: headers,
+            body: .init(data: body)
+        )
+    }
+}
