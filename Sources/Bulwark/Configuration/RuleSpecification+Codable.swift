@@ -44,7 +44,7 @@ extension RuleSpecification: Codable {
             )
             spec.max = try fields.required(spec.maxField)
             spec.interval = try fields.requiredInterval(spec.intervalField)
-            if algorithm == .tokenBucket { spec.refillRate = try fields.required("refillRate") }
+            if algorithm == .tokenBucket { spec.refillRate = try fields.required("refillRate", as: Int.self) }
             self.init(mode: mode, id: id, configuration: .rateLimit(spec))
         default:
             throw fields.error(

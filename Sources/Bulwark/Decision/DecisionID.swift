@@ -22,3 +22,10 @@ enum DecisionID {
         return prefix + String(decoding: digits, as: UTF8.self)
     }
 }
+
+extension Decision {
+    /// A new local decision id (`lreq_` and a ULID) for a decision made at `time`.
+    public static func localID(at time: Timestamp) -> String {
+        DecisionID.make(prefix: "lreq_", at: time)
+    }
+}

@@ -1,0 +1,103 @@
+import Bulwark
+import BulwarkHummingbird
+import Foundation
+import Hummingbird
+import NIOCore
+
+/// The request context of the demo: Hummingbird's basic context plus the peer address, which
+/// Bulwark needs to know the client.
+struct DemoContext: RequestContext, RemoteAddressRequestContext {
+    var coreContext: CoreRequestContextStorage
+    let remoteAddress: SocketAddress?
+
+    init(source: ApplicationRequestContextSource) {
+        self.coreContext = .init(source: source)
+        self.remoteAddress = source.channel.remoteAddress
+    }
+}
+
+/// The protected demo app: an AI-chat route with a per-user token budget and a signup route with a
+/// per-address sliding window.
+enum DemoApp {
+    struct ChatMessage: Decodable {
+        let message: String
+    }
+
+    /// The chat route's client: a token bucket per user, sized in model tokens. It fails closed, so
+    /// a request that names no user (the rule cannot key it) is refused, not waved through.
+    static func chatBulwark(options: BulwarkOptions = BulwarkOptions()) throws -> Bulwark {
+        var options = options
+        options.failureMode = .closed
+        return try Bulwark(
+            rules: [
+                .tokenBucket(
+                    mode: .live,
+                    characteristics: ["userId"],
+                    refillRate: 200,
+                    interval: .seconds(60),
+                    capacity: 400
+                )
+            ],
+            options: options
+        )
+    }
+
+    /// The signup route's client: at most 5 signups per address in any 10 minutes.
+    static func signupBulwark(options: BulwarkOptions = BulwarkOptions()) throws -> Bulwark {
+        try Bulwark(rules: [.slidingWindow(mode: .live, interval: .seconds(600), max: 5)], options: options)
+    }
+
+    /// A rough count of model tokens in a message: about four characters each.
+    static func estimatedTokens(_ text: String) -> Int { max(1, text.utf8.count / 4) }
+
+    static func router(chat: Bulwark, signup: Bulwark) -> Router<DemoContext> {
+        let router = Router(context: DemoContext.self)
+        router.get("/") { _, _ in
+            "Bulwark demo: POST /chat {\"message\": …} with x-user-id, POST /signup\n"
+        }
+        router.post("/chat") { request, context -> Response in
+            var request = request
+            let body = try await request.collectBody(upTo: 64 * 1024)
+            let message =
+                (try? JSONDecoder().decode(ChatMessage.self, from: Data(buffer: body)))?.message ?? ""
+            var characteristics: [String: String] = [:]
+            if let user = request.headers[.init("x-user-id")!] { characteristics["userId"] = user }
+            let decision = await chat.protect(
+                &request,
+                context: context,
+                requested: estimatedTokens(message),
+                characteristics: characteristics,
+                detectPromptInjectionMessage: message
+            )
+            guard decision.isAllowed else {
+                return Response(denying: decision, extraHeaders: RateLimitHeaders.fields(for: decision))
+            }
+            let reply = #"{"reply":"You said \#(message.count) characters.","decision":"\#(decision.id)"}"#
+            var headers = RateLimitHeaders.fields(for: decision)
+            headers[.contentType] = "application/json"
+            return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: reply)))
+        }
+        router.group("/signup")
+            .add(middleware: BulwarkMiddleware(signup))
+            .post { _, _ in #"{"status":"welcome"}"# }
+        return router
+    }
+
+    /// The commands that show an ALLOW, a 429 and a 403 against a demo on `base`.
+    static func walkthrough(base: String) -> String {
+        """
+        Bulwark demo listening on \(base)
+
+          ALLOW: a chat message within alice's token budget
+            curl -i -X POST \(base)/chat -H 'x-user-id: alice' -d '{"message": "Hello, how are you?"}'
+
+          429: the sixth signup from one address within ten minutes
+            for i in 1 2 3 4 5 6; do curl -s -o /dev/null -w '%{http_code}\\n' -X POST \(base)/signup; done
+
+          403: a chat request that names no user; the chat route fails closed
+            curl -i -X POST \(base)/chat -d '{"message": "Hello"}'
+
+        Press Ctrl-C to stop.
+        """
+    }
+}

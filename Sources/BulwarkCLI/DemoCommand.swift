@@ -1,0 +1,27 @@
+import ArgumentParser
+import Bulwark
+import Hummingbird
+
+/// `bulwark demo`: a protected Hummingbird app to try with curl.
+struct DemoCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "demo",
+        abstract: "Start a protected demo app (AI chat and signup routes) and print curl commands to try."
+    )
+
+    @Option(help: "The address to listen on.")
+    var host = "127.0.0.1"
+
+    @Option(help: "The port to listen on.")
+    var port = 8080
+
+    func run() async throws {
+        let router = DemoApp.router(chat: try DemoApp.chatBulwark(), signup: try DemoApp.signupBulwark())
+        let app = Application(
+            router: router,
+            configuration: .init(address: .hostname(host, port: port), serverName: "bulwark-demo"),
+            onServerRunning: { _ in print(DemoApp.walkthrough(base: "http://\(host):\(port)")) }
+        )
+        try await app.runService()
+    }
+}

@@ -1,0 +1,49 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Reads lines from a file descriptor in large chunks; a final line without a newline still counts.
+struct LineReader {
+    private let descriptor: Int32
+    private var buffer: [UInt8] = []
+    private var start = 0
+    private var finished = false
+
+    init(descriptor: Int32) { self.descriptor = descriptor }
+
+    /// Whether a whole line is already buffered, so that the next read will not wait for input.
+    var hasBufferedLine: Bool { buffer[start...].contains(UInt8(ascii: "\n")) }
+
+    /// The next line without its `\n` (or `\r\n`), or `nil` at the end of input.
+    mutating func next() -> Substring? {
+        while true {
+            if let newline = buffer[start...].firstIndex(of: UInt8(ascii: "\n")) {
+                var end = newline
+                if end > start, buffer[end - 1] == UInt8(ascii: "\r") { end -= 1 }
+                let line = Substring(decoding: buffer[start..<end], as: UTF8.self)
+                start = newline + 1
+                return line
+            }
+            if finished {
+                guard start < buffer.count else { return nil }
+                let line = Substring(decoding: buffer[start...], as: UTF8.self)
+                start = buffer.count
+                return line
+            }
+            if start > 0 {
+                buffer.removeFirst(start)
+                start = 0
+            }
+            var chunk = [UInt8](repeating: 0, count: 1 << 16)
+            let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+            if count <= 0 {
+                if count < 0 && errno == EINTR { continue }
+                finished = true
+            } else {
+                buffer.append(contentsOf: chunk[..<count])
+            }
+        }
+    }
+}
