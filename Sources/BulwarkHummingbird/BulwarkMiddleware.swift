@@ -34,13 +34,13 @@ public struct BulwarkMiddleware<Context: RequestContext>: RouterMiddleware {
     ///   - bulwark: The client.
     ///   - bodyLimit: How many bytes of the body rules may inspect (the body is collected up to
     ///     this size and stays readable by the route); 0 leaves the body alone.
-    ///   - requested: Units each request takes from rate limits.
     ///   - characteristics: Custom characteristics' values for each request.
+    ///   - requested: Units each request takes from rate limits.
     public init(
         _ bulwark: Bulwark,
         bodyLimit: Int = 0,
-        requested: @escaping Requested = { _, _ in 1 },
-        characteristics: @escaping Characteristics = { _, _ in [:] }
+        characteristics: @escaping Characteristics = { _, _ in [:] },
+        requested: @escaping Requested = { _, _ in 1 }
     ) {
         self.bulwark = bulwark
         self.bodyLimit = bodyLimit

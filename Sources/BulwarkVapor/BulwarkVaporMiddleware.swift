@@ -25,8 +25,8 @@ public struct BulwarkVaporMiddleware: AsyncMiddleware {
     /// Protects the routes behind it with `bulwark`.
     public init(
         _ bulwark: Bulwark,
-        requested: @escaping Requested = { _ in 1 },
-        characteristics: @escaping Characteristics = { _ in [:] }
+        characteristics: @escaping Characteristics = { _ in [:] },
+        requested: @escaping Requested = { _ in 1 }
     ) {
         self.bulwark = bulwark
         self.requested = requested
