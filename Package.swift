@@ -90,7 +90,10 @@ let package = Package(
         ),
         .testTarget(
             name: "BulwarkCLITests",
-            dependencies: ["BulwarkCLI"],
+            dependencies: [
+                "BulwarkCLI",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
             swiftSettings: swiftSettings
         ),
     ]

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Bulwark
+import Foundation
 import Hummingbird
 
 /// `bulwark demo`: a protected Hummingbird app to try with curl.
@@ -20,7 +21,10 @@ struct DemoCommand: AsyncParsableCommand {
         let app = Application(
             router: router,
             configuration: .init(address: .hostname(host, port: port), serverName: "bulwark-demo"),
-            onServerRunning: { _ in print(DemoApp.walkthrough(base: "http://\(host):\(port)")) }
+            onServerRunning: { _ in
+                print(DemoApp.walkthrough(base: "http://\(host):\(port)"))
+                fflush(stdout)
+            }
         )
         try await app.runService()
     }

@@ -1,0 +1,68 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import NIOCore
+import Testing
+
+@testable import BulwarkCLI
+
+@Suite("bulwark demo")
+struct DemoAppTests {
+    @Test("the walkthrough's three requests give ALLOW, 429 and 403 over a real socket")
+    func walkthrough() async throws {
+        let router = DemoApp.router(chat: try DemoApp.chatBulwark(), signup: try DemoApp.signupBulwark())
+        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+        try await app.test(.live) { client in
+            try await client.execute(
+                uri: "/chat",
+                method: .post,
+                headers: [.init("x-user-id")!: "alice"],
+                body: ByteBuffer(string: #"{"message": "Hello, how are you?"}"#)
+            ) { response in
+                #expect(response.status == .ok)
+                #expect(response.headers[.init("RateLimit")!] != nil)
+            }
+            for attempt in 1...6 {
+                try await client.execute(uri: "/signup", method: .post) { response in
+                    #expect(response.status == (attempt <= 5 ? .ok : .tooManyRequests), "signup \(attempt)")
+                }
+            }
+            try await client.execute(uri: "/chat", method: .post, body: ByteBuffer(string: #"{"message": "Hello"}"#)) {
+                response in
+                #expect(response.status == .forbidden)
+            }
+        }
+    }
+
+    @Test("a long chat message spends the user's token budget")
+    func tokenBudget() async throws {
+        let router = DemoApp.router(chat: try DemoApp.chatBulwark(), signup: try DemoApp.signupBulwark())
+        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+        let long = String(repeating: "word ", count: 300)  // 1,500 characters: about 375 tokens
+        try await app.test(.live) { client in
+            try await client.execute(
+                uri: "/chat",
+                method: .post,
+                headers: [.init("x-user-id")!: "bob"],
+                body: ByteBuffer(string: #"{"message": "\#(long)"}"#)
+            ) { response in
+                #expect(response.status == .ok)
+            }
+            try await client.execute(
+                uri: "/chat",
+                method: .post,
+                headers: [.init("x-user-id")!: "bob"],
+                body: ByteBuffer(string: #"{"message": "\#(long)"}"#)
+            ) { response in
+                #expect(response.status == .tooManyRequests)
+            }
+        }
+    }
+
+    @Test("the printed walkthrough names the three outcomes")
+    func printedCommands() {
+        let text = DemoApp.walkthrough(base: "http://127.0.0.1:8080")
+        #expect(text.contains("ALLOW") && text.contains("429") && text.contains("403"))
+        #expect(text.contains("curl"))
+    }
+}
