@@ -22,8 +22,8 @@ struct DemoCommand: AsyncParsableCommand {
             router: router,
             configuration: .init(address: .hostname(host, port: port), serverName: "bulwark-demo"),
             onServerRunning: { _ in
-                print(DemoApp.walkthrough(base: "http://\(host):\(port)"))
-                fflush(stdout)
+                // Written straight to the descriptor: stdout is block-buffered when it is a pipe.
+                FileHandle.standardOutput.write(Data((DemoApp.walkthrough(base: "http://\(host):\(port)") + "\n").utf8))
             }
         )
         try await app.runService()
