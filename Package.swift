@@ -6,6 +6,10 @@ import PackageDescription
 let strictSettings: [SwiftSetting] =
     Context.environment["BULWARK_WARNINGS_AS_ERRORS"] == "1" ? [.treatAllWarnings(as: .error)] : []
 let swiftSettings: [SwiftSetting] = [.swiftLanguageMode(.v6)] + strictSettings
+// In the core, async calls run on the caller's executor (SE-0461) instead of hopping to the global
+// one: a decision is a microsecond of work, and executor hops would add to it. The adapters keep the
+// frameworks' own conventions, whose middleware protocols expect the default.
+let coreSwiftSettings: [SwiftSetting] = swiftSettings + [.enableUpcomingFeature("NonisolatedNonsendingByDefault")]
 
 let package = Package(
     name: "bulwark",
@@ -31,7 +35,7 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
             ],
-            swiftSettings: swiftSettings
+            swiftSettings: coreSwiftSettings
         ),
         .target(
             name: "BulwarkHummingbird",

@@ -61,7 +61,11 @@ public final class Bulwark: Sendable {
         do {
             resolver = try ClientIPResolver(proxies: proxies, platform: platform)
         } catch {
-            throw BulwarkConfigurationError(code: .invalidValue, field: "proxies[\(error.index)]", message: error.description)
+            throw BulwarkConfigurationError(
+                code: .invalidValue,
+                field: "proxies[\(error.index)]",
+                message: error.description
+            )
         }
         // A stable sort: equal costs keep the order the user wrote.
         self.rules = built.enumerated().sorted { ($0.element.cost, $0.offset) < ($1.element.cost, $1.offset) }
@@ -172,10 +176,11 @@ public final class Bulwark: Sendable {
                 ttl: ttl
             )
         }
+        // The fingerprint starts with the rule's id, so that it keys this rule's cache entries and
+        // store state and no other rule's.
         var fingerprint: String?
         if let characteristics = rule.characteristics {
-            var values: [String] = []
-            values.reserveCapacity(characteristics.count)
+            var key = rule.id
             for characteristic in characteristics {
                 guard let value = characteristic.value(in: context) else {
                     let message =
@@ -184,24 +189,28 @@ public final class Bulwark: Sendable {
                         : "characteristic '\(characteristic.name)' has no value for this request"
                     return result(.error, .error(message))
                 }
-                values.append(value)
+                key.append("\u{1F}")
+                key.append(value)
             }
-            fingerprint = values.count == 1 ? values[0] : values.joined(separator: "\u{1F}")
+            fingerprint = key
         }
-        let cacheKey = fingerprint.map { rule.id + "\u{0}" + $0 }
         let now = context.now.nanosecondsSinceEpoch
-        if rule.mode == .live, let cacheKey, let decisionCache,
-            var cached = decisionCache.value(for: cacheKey, now: now)
+        if rule.mode == .live, let fingerprint, let decisionCache,
+            var cached = decisionCache.value(for: fingerprint, now: now)
         {
             cached.state = .cached
             return cached
         }
         do {
             let outcome = try await rule.evaluate(context, fingerprint: fingerprint)
-            let evaluated = result(outcome.conclusion, outcome.reason, ttl: outcome.conclusion == .deny ? outcome.ttl : 0)
-            if rule.mode == .live, outcome.conclusion == .deny, outcome.ttl > 0, let cacheKey, let decisionCache {
+            let evaluated = result(
+                outcome.conclusion,
+                outcome.reason,
+                ttl: outcome.conclusion == .deny ? outcome.ttl : 0
+            )
+            if rule.mode == .live, outcome.conclusion == .deny, outcome.ttl > 0, let fingerprint, let decisionCache {
                 decisionCache.set(
-                    cacheKey,
+                    fingerprint,
                     evaluated,
                     expiresAt: now + Int64(outcome.ttl) * 1_000_000_000,
                     now: now
@@ -240,7 +249,7 @@ public final class Bulwark: Sendable {
             reason = results.last { $0.mode == .live && $0.reason != nil }?.reason ?? .none
         }
         return Decision(
-            id: DecisionID.make(prefix: "lreq_", at: now),
+            id: Decision.localID(at: now),
             conclusion: conclusion,
             reason: reason,
             results: results,

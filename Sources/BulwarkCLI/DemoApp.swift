@@ -45,7 +45,10 @@ enum DemoApp {
 
     /// The signup route's client: at most 5 signups per address in any 10 minutes.
     static func signupBulwark(options: BulwarkOptions = BulwarkOptions()) throws -> Bulwark {
-        try Bulwark(rules: [.slidingWindow(mode: .live, interval: .seconds(600), max: 5, id: "signup-per-ip")], options: options)
+        try Bulwark(
+            rules: [.slidingWindow(mode: .live, interval: .seconds(600), max: 5, id: "signup-per-ip")],
+            options: options
+        )
     }
 
     /// A rough count of model tokens in a message: about four characters each.

@@ -74,7 +74,8 @@ struct RequestLine {
                         result[key] = text
                     } else {
                         throw FieldError(
-                            message: "field '\(name).\(key)' must be a string\(scalars ? " or number" : ""), got \(member.kind)"
+                            message:
+                                "field '\(name).\(key)' must be a string\(scalars ? " or number" : ""), got \(member.kind)"
                         )
                     }
                 }
@@ -132,7 +133,9 @@ struct RequestLine {
         case nil, .null?: break
         case .integer(let value)? where value >= 0 && value <= Int64(Int32.max): self.requested = Int(value)
         case let other?:
-            throw FieldError(message: "field 'requested' must be a whole number from 0, got \(other.scalarText ?? other.kind)")
+            throw FieldError(
+                message: "field 'requested' must be a whole number from 0, got \(other.scalarText ?? other.kind)"
+            )
         }
         self.characteristics = try object("characteristics", scalars: true)
         self.email = try string("email")
@@ -146,7 +149,9 @@ struct RequestLine {
         case .number(let seconds)? where seconds >= 0 && seconds < 8.5e9:
             self.time = Timestamp(secondsSinceEpoch: seconds)
         case let other?:
-            throw FieldError(message: "field 'time' must be Unix seconds (a number from 0), got \(other.scalarText ?? other.kind)")
+            throw FieldError(
+                message: "field 'time' must be Unix seconds (a number from 0), got \(other.scalarText ?? other.kind)"
+            )
         }
     }
 }

@@ -100,7 +100,11 @@ public struct RateLimitStoreConformance: Sendable {
         let check: Check
         var now: Timestamp
 
-        func consume(_ policy: RateLimitPolicy, requested: Int = 1, key: String? = nil) async throws
+        func consume(
+            _ policy: RateLimitPolicy,
+            requested: Int = 1,
+            key: String? = nil
+        ) async throws
             -> RateLimitOutcome
         {
             try await store.consume(key: key ?? self.key, policy: policy, requested: requested, now: now)
@@ -157,7 +161,10 @@ public struct RateLimitStoreConformance: Sendable {
         try await probe.expectAdmissions(policy, [true, true, false], "after one refill of two tokens")
         probe.now = probe.now.advanced(by: .seconds(1000))
         let full = try await probe.consume(policy, requested: 0)
-        try probe.expect(full.remaining == 5, "a long-idle bucket holds \(full.remaining) tokens, expected its capacity 5")
+        try probe.expect(
+            full.remaining == 5,
+            "a long-idle bucket holds \(full.remaining) tokens, expected its capacity 5"
+        )
     }
 
     private func fixedWindowLimit(_ probe: inout Probe) async throws {
@@ -190,7 +197,10 @@ public struct RateLimitStoreConformance: Sendable {
         let first = try await probe.consume(bucket, requested: 7)
         try probe.expect(first.allowed && first.remaining == 3, "7 of 10 tokens: \(first)")
         let tooMany = try await probe.consume(bucket, requested: 4)
-        try probe.expect(!tooMany.allowed && tooMany.remaining == 3, "4 of 3 tokens must be denied, keeping 3: \(tooMany)")
+        try probe.expect(
+            !tooMany.allowed && tooMany.remaining == 3,
+            "4 of 3 tokens must be denied, keeping 3: \(tooMany)"
+        )
         let exact = try await probe.consume(bucket, requested: 3)
         try probe.expect(exact.allowed && exact.remaining == 0, "3 of 3 tokens: \(exact)")
         let window = RateLimitPolicy.fixedWindow(max: 10, window: .seconds(86_400))

@@ -51,7 +51,9 @@ enum BulwarkProcess {
     }
 
     static func rulesFile(_ json: String) throws -> String {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("bulwark-rules-\(UUID().uuidString).json")
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "bulwark-rules-\(UUID().uuidString).json"
+        )
         try Data(json.utf8).write(to: url)
         return url.path
     }
@@ -69,7 +71,9 @@ struct ProtectCommandTests {
         // t0+180 (2 admitted: two more refills since t0+60).
         let times = Array(repeating: 0, count: 5) + [59, 60, 60] + Array(repeating: 180, count: 4)
         for (index, offset) in times.enumerated() {
-            input += #"{"id":"r\#(index)","ip":"8.8.8.8","characteristics":{"userId":"u1"},"time":\#(1_700_000_000 + offset)}"# + "\n"
+            input +=
+                #"{"id":"r\#(index)","ip":"8.8.8.8","characteristics":{"userId":"u1"},"time":\#(1_700_000_000 + offset)}"#
+                + "\n"
         }
         let output = try BulwarkProcess.run(["protect", "--rules", rules], input: input)
         #expect(output.status == 0)
@@ -114,7 +118,9 @@ struct ProtectCommandTests {
         // t0+2: the fixed window is full. t0+60: the sliding window still weighs the first minute's 2
         // fully. t0+61: 2 × 59/60 rounds down to 1, so one fits.
         #expect(
-            deciders == [nil, nil, "fixedWindow", "slidingWindow", nil, "fixedWindow", nil, nil, "fixedWindow", "fixedWindow"]
+            deciders == [
+                nil, nil, "fixedWindow", "slidingWindow", nil, "fixedWindow", nil, nil, "fixedWindow", "fixedWindow",
+            ]
         )
         let notRun = (lines[2]["results"] as? [[String: Any]])?.last?["state"] as? String
         #expect(notRun == "NOT_RUN")
@@ -141,7 +147,9 @@ struct ProtectCommandTests {
 
     @Test("a malformed line gives an ERROR decision with the line number, and the run goes on")
     func malformedLines() throws {
-        let rules = try BulwarkProcess.rulesFile(#"{"rules":[{"type":"fixedWindow","mode":"LIVE","window":60,"max":100}]}"#)
+        let rules = try BulwarkProcess.rulesFile(
+            #"{"rules":[{"type":"fixedWindow","mode":"LIVE","window":60,"max":100}]}"#
+        )
         let input = [
             #"{"id":"ok1","ip":"8.8.8.8"}"#,
             #"{"id": "#,
@@ -174,8 +182,10 @@ struct ProtectCommandTests {
     @Test(
         "an invalid rules file exits 2 with a message naming the rule",
         arguments: [
-            (#"{"rules":[{"type":"fixedWindow","mode":"LIVE","window":60,"max":1},{"type":"tokenBucket","mode":"LIVE","refillRate":0,"interval":60,"capacity":5}]}"#,
-             "rule 1 (tokenBucket), field 'refillRate'"),
+            (
+                #"{"rules":[{"type":"fixedWindow","mode":"LIVE","window":60,"max":1},{"type":"tokenBucket","mode":"LIVE","refillRate":0,"interval":60,"capacity":5}]}"#,
+                "rule 1 (tokenBucket), field 'refillRate'"
+            ),
             (#"{"rules":[{"type":"nope"}]}"#, "rule 0 (nope), field 'type'"),
             (#"{"rules": [ "#, "not valid JSON"),
         ]

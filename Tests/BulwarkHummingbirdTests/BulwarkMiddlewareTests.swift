@@ -37,7 +37,9 @@ struct RecordingRule: Rule {
 
     func evaluate(_ context: RuleContext, fingerprint: String?) async throws -> RuleOutcome {
         let body = context.request.body.map { String(decoding: $0, as: UTF8.self) } ?? "<none>"
-        recorder.record("\(context.clientIP?.description ?? "?") \(context.request.path) \(body) \(context.characteristics["userId"] ?? "-")")
+        recorder.record(
+            "\(context.clientIP?.description ?? "?") \(context.request.path) \(body) \(context.characteristics["userId"] ?? "-")"
+        )
         return RuleOutcome(conclusion: .allow, reason: .none)
     }
 }
@@ -61,7 +63,9 @@ struct BulwarkMiddlewareTests {
                 try await client.execute(uri: "/api/hello", method: .get) { response in
                     #expect(response.status == .ok)
                     #expect(response.headers[RateLimitHeaders.rateLimitPolicy] == #""per-ip";q=2;w=3600"#)
-                    #expect(response.headers[RateLimitHeaders.rateLimit]?.hasPrefix(#""per-ip";r=\#(remaining);"#) == true)
+                    #expect(
+                        response.headers[RateLimitHeaders.rateLimit]?.hasPrefix(#""per-ip";r=\#(remaining);"#) == true
+                    )
                 }
             }
             try await client.execute(uri: "/api/hello", method: .get) { response in
@@ -87,9 +91,11 @@ struct BulwarkMiddlewareTests {
             options: options
         )
         let router = Router(context: PeerContext.self)
-        router.add(middleware: BulwarkMiddleware(bulwark) { request, _ in
-            request.headers[.init("x-user-id")!].map { ["userId": $0] } ?? [:]
-        })
+        router.add(
+            middleware: BulwarkMiddleware(bulwark) { request, _ in
+                request.headers[.init("x-user-id")!].map { ["userId": $0] } ?? [:]
+            }
+        )
         router.get("me") { _, _ in "me" }
         try await app(router).test(.live) { client in
             try await client.execute(uri: "/me", method: .get) { response in
@@ -135,7 +141,8 @@ struct BulwarkMiddlewareTests {
             return "\(decision.conclusion) \(String(buffer: body))"
         }
         try await app(router).test(.live) { client in
-            try await client.execute(uri: "/chat", method: .post, body: ByteBuffer(string: #"{"message":"hi"}"#)) { response in
+            try await client.execute(uri: "/chat", method: .post, body: ByteBuffer(string: #"{"message":"hi"}"#)) {
+                response in
                 #expect(String(buffer: response.body) == #"ALLOW {"message":"hi"}"#)
             }
         }

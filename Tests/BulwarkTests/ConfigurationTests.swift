@@ -41,32 +41,59 @@ struct ConfigurationTests {
     @Test(
         "invalid rules fail at start-up, naming the rule and the field",
         arguments: [
-            (#"{"rules":[{"type":"tokenBucket","mode":"LIVE","refillRate":-5,"interval":60,"capacity":10}]}"#,
-             "rule 0 (tokenBucket), field 'refillRate': must be greater than zero, got -5"),
-            (#"{"rules":[{"type":"fixedWindow","mode":"LIVE","window":60,"max":1},{"type":"fixedWindow","mode":"LIVE","window":60,"max":0}]}"#,
-             "rule 1 (fixedWindow), field 'max': must be greater than zero, got 0"),
-            (#"{"rules":[{"type":"slidingWindow","mode":"LIVE","interval":-1,"max":3}]}"#,
-             "rule 0 (slidingWindow), field 'interval': must be a positive number of seconds, got -1.0"),
-            (#"{"rules":[{"type":"slidingWindow","mode":"LIVE","interval":"soon","max":3}]}"#,
-             #"rule 0 (slidingWindow), field 'interval': expected a duration such as "30s", "15m", "1h30m" or "1d", got "soon""#),
-            (#"{"rules":[{"type":"tokenBucket","mode":"LIVE","interval":60,"capacity":10}]}"#,
-             "rule 0 (tokenBucket), field 'refillRate': is required"),
-            (#"{"rules":[{"type":"tokenBucket","mode":"LIVE","refillRate":"ten","interval":60,"capacity":10}]}"#,
-             "rule 0 (tokenBucket), field 'refillRate': expected an integer"),
-            (#"{"rules":[{"type":"fixedWindow","mode":"SOMETIMES","window":60,"max":1}]}"#,
-             #"rule 0 (fixedWindow), field 'mode': must be "LIVE" or "DRY_RUN", got "SOMETIMES""#),
-            (#"{"rules":[{"type":"teleport","mode":"LIVE"}]}"#,
-             #"rule 0 (teleport), field 'type': unknown rule type "teleport"; known types are tokenBucket, fixedWindow, slidingWindow"#),
+            (
+                #"{"rules":[{"type":"tokenBucket","mode":"LIVE","refillRate":-5,"interval":60,"capacity":10}]}"#,
+                "rule 0 (tokenBucket), field 'refillRate': must be greater than zero, got -5"
+            ),
+            (
+                #"{"rules":[{"type":"fixedWindow","mode":"LIVE","window":60,"max":1},{"type":"fixedWindow","mode":"LIVE","window":60,"max":0}]}"#,
+                "rule 1 (fixedWindow), field 'max': must be greater than zero, got 0"
+            ),
+            (
+                #"{"rules":[{"type":"slidingWindow","mode":"LIVE","interval":-1,"max":3}]}"#,
+                "rule 0 (slidingWindow), field 'interval': must be a positive number of seconds, got -1.0"
+            ),
+            (
+                #"{"rules":[{"type":"slidingWindow","mode":"LIVE","interval":"soon","max":3}]}"#,
+                #"rule 0 (slidingWindow), field 'interval': expected a duration such as "30s", "15m", "1h30m" or "1d", got "soon""#
+            ),
+            (
+                #"{"rules":[{"type":"tokenBucket","mode":"LIVE","interval":60,"capacity":10}]}"#,
+                "rule 0 (tokenBucket), field 'refillRate': is required"
+            ),
+            (
+                #"{"rules":[{"type":"tokenBucket","mode":"LIVE","refillRate":"ten","interval":60,"capacity":10}]}"#,
+                "rule 0 (tokenBucket), field 'refillRate': expected an integer"
+            ),
+            (
+                #"{"rules":[{"type":"fixedWindow","mode":"SOMETIMES","window":60,"max":1}]}"#,
+                #"rule 0 (fixedWindow), field 'mode': must be "LIVE" or "DRY_RUN", got "SOMETIMES""#
+            ),
+            (
+                #"{"rules":[{"type":"teleport","mode":"LIVE"}]}"#,
+                #"rule 0 (teleport), field 'type': unknown rule type "teleport"; known types are tokenBucket, fixedWindow, slidingWindow"#
+            ),
             (#"{"rules":[{"mode":"LIVE"}]}"#, "rule 0, field 'type': is required"),
-            (#"{"rules":[{"type":"fixedWindow","mode":"LIVE","window":60,"max":1,"characteristics":["http.request.headers[x]"]}]}"#,
-             #"rule 0 (fixedWindow), field 'characteristics[0]': characteristic 'http.request.headers[x]': expected http.request.headers["name"] with a non-empty name"#),
-            (#"{"rules":[{"type":"fixedWindow","mode":"LIVE","window":60,"max":1,"characteristics":["ip.country"]}]}"#,
-             "rule 0 (fixedWindow), field 'characteristics[0]': characteristic 'ip.country': unknown well-known characteristic"),
-            (#"{"rules":[{"type":"fixedWindow","mode":"LIVE","window":60,"max":1,"characteristics":["user id"]}]}"#,
-             "rule 0 (fixedWindow), field 'characteristics[0]': characteristic 'user id': a custom characteristic uses only"),
-            (#"{"rules":[{"type":"fixedWindow","mode":"LIVE","window":60,"max":1},{"type":"fixedWindow","mode":"LIVE","window":60,"max":1}]}"#,
-             "rule 1 (fixedWindow), field 'id': rule 0 has the same id"),
-            (#"{"rules":[], "proxies": ["10.0.0.0/8", "banana"]}"#, "field 'proxies[1]': entry 1 ('banana') is not an IP address or CIDR block"),
+            (
+                #"{"rules":[{"type":"fixedWindow","mode":"LIVE","window":60,"max":1,"characteristics":["http.request.headers[x]"]}]}"#,
+                #"rule 0 (fixedWindow), field 'characteristics[0]': characteristic 'http.request.headers[x]': expected http.request.headers["name"] with a non-empty name"#
+            ),
+            (
+                #"{"rules":[{"type":"fixedWindow","mode":"LIVE","window":60,"max":1,"characteristics":["ip.country"]}]}"#,
+                "rule 0 (fixedWindow), field 'characteristics[0]': characteristic 'ip.country': unknown well-known characteristic"
+            ),
+            (
+                #"{"rules":[{"type":"fixedWindow","mode":"LIVE","window":60,"max":1,"characteristics":["user id"]}]}"#,
+                "rule 0 (fixedWindow), field 'characteristics[0]': characteristic 'user id': a custom characteristic uses only"
+            ),
+            (
+                #"{"rules":[{"type":"fixedWindow","mode":"LIVE","window":60,"max":1},{"type":"fixedWindow","mode":"LIVE","window":60,"max":1}]}"#,
+                "rule 1 (fixedWindow), field 'id': rule 0 has the same id"
+            ),
+            (
+                #"{"rules":[], "proxies": ["10.0.0.0/8", "banana"]}"#,
+                "field 'proxies[1]': entry 1 ('banana') is not an IP address or CIDR block"
+            ),
             (#"{"rules":[], "platform": "heroku"}"#, "field 'platform': unknown platform 'heroku'"),
             (#"{"proxies": []}"#, "field 'rules': is required"),
             (#"[1, 2]"#, "the rules document must be a JSON object"),

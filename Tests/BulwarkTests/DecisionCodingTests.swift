@@ -39,7 +39,10 @@ struct DecisionCodingTests {
     func reasons() throws {
         let error = try JSONDecoder().decode(Reason.self, from: Data(#"{"type":"ERROR","message":"boom"}"#.utf8))
         #expect(error.error?.message == "boom")
-        let shield = try JSONDecoder().decode(Reason.self, from: Data(#"{"type":"SHIELD","shieldTriggered":true}"#.utf8))
+        let shield = try JSONDecoder().decode(
+            Reason.self,
+            from: Data(#"{"type":"SHIELD","shieldTriggered":true}"#.utf8)
+        )
         #expect(shield.type.rawValue == "SHIELD" && shield.rateLimit == nil)
         #expect(throws: DecodingError.self) { try JSONDecoder().decode(Reason.self, from: Data(#"{"max":1}"#.utf8)) }
     }

@@ -23,7 +23,10 @@ struct ScriptedRule: Rule {
 
     static func deny(_ id: String, mode: RuleMode = .live, cost: RuleCost = .memory) -> ScriptedRule {
         ScriptedRule(id: id, mode: mode, cost: cost) { _, _ in
-            RuleOutcome(conclusion: .deny, reason: .rateLimit(RateLimitReason(max: 1, remaining: 0, reset: 5, window: 5)))
+            RuleOutcome(
+                conclusion: .deny,
+                reason: .rateLimit(RateLimitReason(max: 1, remaining: 0, reset: 5, window: 5))
+            )
         }
     }
 
@@ -63,7 +66,10 @@ struct EngineTests {
 
     @Test("DRY_RUN rules report DENY but never change the conclusion")
     func dryRun() async throws {
-        let bulwark = try Bulwark(rules: [], customRules: [ScriptedRule.deny("d", mode: .dryRun), ScriptedRule.allow("a")])
+        let bulwark = try Bulwark(
+            rules: [],
+            customRules: [ScriptedRule.deny("d", mode: .dryRun), ScriptedRule.allow("a")]
+        )
         let decision = await bulwark.protect(.get("/"))
         #expect(decision.conclusion == .allow)
         #expect(decision.results[0].state == .dryRun)
@@ -151,7 +157,7 @@ struct EngineTests {
             remoteAddress: "8.8.8.8"
         )
         _ = await bulwark.protect(request)
-        #expect(seen.value == expected)
+        #expect(seen.value == "probe\u{1F}" + expected)  // the rule id, then the value
     }
 
     @Test("a DENY with a TTL is cached per rule and fingerprint, with state CACHED")
@@ -193,7 +199,15 @@ struct EngineTests {
     func tokenBucketThroughEngine() async throws {
         let clock = ManualClock()
         let bulwark = try Bulwark(
-            rules: [.tokenBucket(mode: .live, characteristics: ["userId"], refillRate: 10, interval: .seconds(60), capacity: 20)],
+            rules: [
+                .tokenBucket(
+                    mode: .live,
+                    characteristics: ["userId"],
+                    refillRate: 10,
+                    interval: .seconds(60),
+                    capacity: 20
+                )
+            ],
             options: BulwarkOptions(clock: clock)
         )
         let first = await bulwark.protect(.get("/"), requested: 15, characteristics: ["userId": "u"])
@@ -208,7 +222,8 @@ struct EngineTests {
 
     @Test("a negative requested count is an ERROR, not a refill")
     func negativeRequested() async throws {
-        let bulwark = try Bulwark(rules: [.tokenBucket(mode: .live, refillRate: 1, interval: .seconds(60), capacity: 1)])
+        let bulwark = try Bulwark(rules: [.tokenBucket(mode: .live, refillRate: 1, interval: .seconds(60), capacity: 1)]
+        )
         let decision = await bulwark.protect(.get("/"), requested: -5)
         #expect(decision.conclusion == .error)
     }
@@ -219,4 +234,3 @@ final class SeenFingerprint: Sendable {
     func record(_ value: String?) { storage.withLock { $0 = value } }
     var value: String? { storage.withLock { $0 } }
 }
-

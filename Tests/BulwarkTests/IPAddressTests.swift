@@ -83,7 +83,9 @@ struct IPAddressTests {
     @Test("an IP set answers membership across merged and adjacent blocks")
     func ipSet() throws {
         let set = try IPSet(["10.0.0.0/9", "10.128.0.0/9", "192.168.1.7", "2001:db8::/48", " 172.16.0.0/12 "])
-        for inside in ["10.0.0.0", "10.127.255.255", "10.128.0.0", "10.255.255.255", "192.168.1.7", "2001:db8::9", "172.20.1.1"] {
+        for inside in [
+            "10.0.0.0", "10.127.255.255", "10.128.0.0", "10.255.255.255", "192.168.1.7", "2001:db8::9", "172.20.1.1",
+        ] {
             #expect(set.contains(IPAddress(inside)!), "\(inside)")
         }
         for outside in ["9.255.255.255", "11.0.0.0", "192.168.1.8", "2001:db8:1::1", "::ffff:0:0"] {

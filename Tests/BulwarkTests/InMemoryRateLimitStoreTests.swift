@@ -19,7 +19,8 @@ struct InMemoryRateLimitStoreTests {
                 for _ in 0..<64 {
                     group.addTask {
                         var count = 0
-                        for _ in 0..<4 where store.consumeNow(key: "hot", policy: policy, requested: 1, now: now).allowed {
+                        for _ in 0..<4
+                        where store.consumeNow(key: "hot", policy: policy, requested: 1, now: now).allowed {
                             count += 1
                         }
                         return count
@@ -61,7 +62,9 @@ struct InMemoryRateLimitStoreTests {
         let policy = RateLimitPolicy.tokenBucket(refillRate: 5, interval: .seconds(10), capacity: 5)
         let start = Timestamp(secondsSinceEpoch: 1_800_000_000)
         #expect(store.consumeNow(key: "k", policy: policy, requested: 5, now: start).allowed)
-        #expect(!store.consumeNow(key: "k", policy: policy, requested: 1, now: start.advanced(by: .seconds(-30))).allowed)
+        #expect(
+            !store.consumeNow(key: "k", policy: policy, requested: 1, now: start.advanced(by: .seconds(-30))).allowed
+        )
     }
 
     @Test("reset figures: token bucket and sliding window say when to retry")

@@ -12,23 +12,32 @@ struct BulwarkVaporMiddlewareTests {
     @Test("allows within the limit with RateLimit headers, then answers 429 with a JSON reason")
     func rateLimited() async throws {
         let bulwark = try Bulwark(
-            rules: [.fixedWindow(mode: .live, characteristics: ["userId"], window: .seconds(3600), max: 2, id: "per-user")]
+            rules: [
+                .fixedWindow(mode: .live, characteristics: ["userId"], window: .seconds(3600), max: 2, id: "per-user")
+            ]
         )
         try await withApp { app in
-            app.grouped(BulwarkVaporMiddleware(bulwark) { req in ["userId": req.headers.first(name: "x-user-id") ?? "anon"] })
-                .get("hello") { _ in "hi" }
+            app.grouped(
+                BulwarkVaporMiddleware(bulwark) { req in ["userId": req.headers.first(name: "x-user-id") ?? "anon"] }
+            )
+            .get("hello") { _ in "hi" }
             let headers: HTTPHeaders = ["x-user-id": "alice"]
             for remaining in [1, 0] {
                 try await app.testing().test(.GET, "hello", headers: headers) { response in
                     #expect(response.status == .ok)
                     #expect(response.headers.first(name: "RateLimit-Policy") == #""per-user";q=2;w=3600"#)
-                    #expect(response.headers.first(name: "RateLimit")?.hasPrefix(#""per-user";r=\#(remaining);"#) == true)
+                    #expect(
+                        response.headers.first(name: "RateLimit")?.hasPrefix(#""per-user";r=\#(remaining);"#) == true
+                    )
                 }
             }
             try await app.testing().test(.GET, "hello", headers: headers) { response in
                 #expect(response.status == .tooManyRequests)
                 #expect(response.headers.first(name: "Retry-After") != nil)
-                let body = try JSONDecoder().decode(DeniedResponseBody.self, from: Data(response.body.readableBytesView))
+                let body = try JSONDecoder().decode(
+                    DeniedResponseBody.self,
+                    from: Data(response.body.readableBytesView)
+                )
                 #expect(body.reason.type == .rateLimit)
             }
             try await app.testing().test(.GET, "hello", headers: ["x-user-id": "bob"]) { response in
@@ -47,7 +56,10 @@ struct BulwarkVaporMiddlewareTests {
             app.grouped(BulwarkVaporMiddleware(bulwark)).get("me") { _ in "me" }
             try await app.testing(method: .running(port: 0)).test(.GET, "me") { response in
                 #expect(response.status == .forbidden)
-                let body = try JSONDecoder().decode(DeniedResponseBody.self, from: Data(response.body.readableBytesView))
+                let body = try JSONDecoder().decode(
+                    DeniedResponseBody.self,
+                    from: Data(response.body.readableBytesView)
+                )
                 #expect(body.reason.type == .error)
             }
         }

@@ -27,7 +27,10 @@ public struct BulwarkConfiguration: Sendable, Hashable, Codable {
         do {
             container = try decoder.container(keyedBy: CodingKeys.self)
         } catch {
-            throw BulwarkConfigurationError(code: .malformedDocument, message: "the rules document must be a JSON object")
+            throw BulwarkConfigurationError(
+                code: .malformedDocument,
+                message: "the rules document must be a JSON object"
+            )
         }
         guard container.contains(.rules) else {
             throw BulwarkConfigurationError(code: .missingField, field: "rules", message: "is required")
@@ -37,7 +40,11 @@ public struct BulwarkConfiguration: Sendable, Hashable, Codable {
         } catch let error as BulwarkConfigurationError {
             throw error
         } catch {
-            throw BulwarkConfigurationError(code: .malformedDocument, field: "rules", message: "expected an array of rules")
+            throw BulwarkConfigurationError(
+                code: .malformedDocument,
+                field: "rules",
+                message: "expected an array of rules"
+            )
         }
         do {
             self.proxies = try container.decodeIfPresent([String].self, forKey: .proxies) ?? []

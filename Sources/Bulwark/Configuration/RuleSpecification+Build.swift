@@ -6,7 +6,11 @@ struct RuleBuildEnvironment {
 extension RuleSpecification {
     /// Checks the specification and builds the engine's rule; throws naming the rule and the field.
     func makeRule(index: Int, environment: RuleBuildEnvironment) throws(BulwarkConfigurationError) -> any Rule {
-        func fail(_ code: BulwarkConfigurationError.Code, _ field: String, _ message: String) -> BulwarkConfigurationError {
+        func fail(
+            _ code: BulwarkConfigurationError.Code,
+            _ field: String,
+            _ message: String
+        ) -> BulwarkConfigurationError {
             BulwarkConfigurationError(code: code, ruleIndex: index, ruleType: type, field: field, message: message)
         }
         guard RuleMode.known.contains(mode) else {

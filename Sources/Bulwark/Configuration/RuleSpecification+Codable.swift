@@ -77,7 +77,8 @@ struct RuleFieldReader {
     let ruleIndex: Int?
     var ruleType: String?
 
-    func error(_ code: BulwarkConfigurationError.Code, _ field: String, _ message: String) -> BulwarkConfigurationError {
+    func error(_ code: BulwarkConfigurationError.Code, _ field: String, _ message: String) -> BulwarkConfigurationError
+    {
         BulwarkConfigurationError(code: code, ruleIndex: ruleIndex, ruleType: ruleType, field: field, message: message)
     }
 

@@ -15,15 +15,17 @@ public protocol Rule: Sendable {
     var mode: RuleMode { get }
     /// How expensive the rule is; cheaper rules run first.
     var cost: RuleCost { get }
-    /// What the rule is keyed by, or `nil` when it is not keyed. The engine fingerprints these values
-    /// to key the decision cache, and passes the fingerprint to ``evaluate(_:fingerprint:)``.
+    /// What the rule is keyed by, or `nil` when it is not keyed. The engine fingerprints the rule's
+    /// ``id`` and these values to key the decision cache, and passes the fingerprint to
+    /// ``evaluate(_:fingerprint:)``.
     var characteristics: [Characteristic]? { get }
 
     /// Decides for one request.
     ///
     /// - Parameters:
     ///   - context: The request and everything the caller passed to `protect`.
-    ///   - fingerprint: The values of ``characteristics``, joined; `nil` when the rule is not keyed.
+    ///   - fingerprint: The rule's ``id`` and the values of ``characteristics``, joined by U+001F: a
+    ///     key unique to this rule and this client. `nil` when the rule is not keyed.
     func evaluate(_ context: RuleContext, fingerprint: String?) async throws -> RuleOutcome
 }
 

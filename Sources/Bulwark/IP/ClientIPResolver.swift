@@ -77,51 +77,83 @@ public struct ClientIPResolver: Sendable {
     public func clientIP(peer: IPAddress?, headers: HTTPFields) -> IPAddress? {
         if let platform {
             for name in platform.headers {
-                for value in headers[values: name] {
+                for field in headers where field.name == name {
                     // Vercel's forwarded-for lists the client first; the other headers hold one address.
-                    let first = value.split(separator: ",", maxSplits: 1).first ?? ""
-                    if let address = Self.parseHop(first), address.isGlobal { return address }
+                    var value = field.value
+                    let address = value.withUTF8 { bytes in
+                        Self.parseHop(
+                            UnsafeBufferPointer(
+                                rebasing: bytes[..<(bytes.firstIndex(of: UInt8(ascii: ",")) ?? bytes.count)]
+                            )
+                        )
+                    }
+                    if let address, address.isGlobal { return address }
                 }
             }
         }
         guard let peer else { return nil }
         guard proxies.contains(peer) else { return peer }
-        let lines = headers[values: Self.forwardedFor]
-        for line in lines.reversed() {
-            for hop in line.split(separator: ",", omittingEmptySubsequences: false).reversed() {
-                guard let address = Self.parseHop(hop) else { return peer }
-                if proxies.contains(address) { continue }
-                return address.isGlobal ? address : peer
+        // Right to left: the last header line was appended by the nearest proxy.
+        for field in headers.reversed() where field.name == Self.forwardedFor {
+            var value = field.value
+            let verdict: Hop = value.withUTF8 { bytes in
+                var end = bytes.count
+                while true {
+                    let start = (bytes[..<end].lastIndex(of: UInt8(ascii: ",")) ?? -1) + 1
+                    guard let address = Self.parseHop(UnsafeBufferPointer(rebasing: bytes[start..<end])) else {
+                        return .stop
+                    }
+                    if !proxies.contains(address) { return address.isGlobal ? .client(address) : .stop }
+                    if start == 0 { return .trustedOnly }
+                    end = start - 1
+                }
+            }
+            switch verdict {
+            case .client(let address): return address
+            case .stop: return peer
+            case .trustedOnly: continue
             }
         }
         return peer
     }
 
-    /// One forwarded hop: an address, possibly with a port (`1.2.3.4:80`, `[2001:db8::1]:443`), or quoted.
-    static func parseHop(_ hop: Substring) -> IPAddress? {
-        var text = hop.trimmingASCIIWhitespace()
-        if text.hasPrefix("\""), text.hasSuffix("\""), text.count >= 2 {
-            text = text.dropFirst().dropLast()
-        }
-        if text.hasPrefix("[") {
-            guard let close = text.firstIndex(of: "]") else { return nil }
-            let rest = text[text.index(after: close)...]
-            guard rest.isEmpty || isPort(rest) else { return nil }
-            return IPAddress(text[text.index(after: text.startIndex)..<close])
-        }
-        if let address = IPAddress(text) { return address }
-        // IPv4 with a port: exactly one colon.
-        if let colon = text.firstIndex(of: ":"), text[text.index(after: colon)...].firstIndex(of: ":") == nil,
-            isPort(text[colon...])
-        {
-            return IPAddress(text[..<colon]).flatMap { $0.isIPv4 ? $0 : nil }
-        }
-        return nil
+    private enum Hop {
+        case client(IPAddress)
+        case stop
+        case trustedOnly
     }
 
-    private static func isPort(_ text: Substring) -> Bool {
-        let digits = text.utf8.dropFirst()
-        return text.utf8.first == UInt8(ascii: ":") && (1...5).contains(digits.count)
+    /// One forwarded hop: an address, possibly with a port (`1.2.3.4:80`, `[2001:db8::1]:443`),
+    /// quoted, with spaces around it.
+    static func parseHop(_ hop: UnsafeBufferPointer<UInt8>) -> IPAddress? {
+        var start = 0
+        var end = hop.count
+        while start < end, hop[start] == UInt8(ascii: " ") || hop[start] == UInt8(ascii: "\t") { start += 1 }
+        while end > start, hop[end - 1] == UInt8(ascii: " ") || hop[end - 1] == UInt8(ascii: "\t") { end -= 1 }
+        if end - start >= 2, hop[start] == UInt8(ascii: "\""), hop[end - 1] == UInt8(ascii: "\"") {
+            start += 1
+            end -= 1
+        }
+        guard start < end else { return nil }
+        if hop[start] == UInt8(ascii: "[") {
+            guard let close = hop[start..<end].firstIndex(of: UInt8(ascii: "]")),
+                close + 1 == end || isPort(hop[(close + 1)..<end])
+            else { return nil }
+            return IPAddress.parse(UnsafeBufferPointer(rebasing: hop[(start + 1)..<close]))
+        }
+        let text = UnsafeBufferPointer(rebasing: hop[start..<end])
+        if let address = IPAddress.parse(text) { return address }
+        // IPv4 with a port: exactly one colon.
+        guard let colon = text.firstIndex(of: UInt8(ascii: ":")),
+            text[(colon + 1)...].firstIndex(of: UInt8(ascii: ":")) == nil,
+            isPort(text[colon...])
+        else { return nil }
+        return IPAddress.parseIPv4(text[..<colon]).map { IPAddress(ipv4: $0) }
+    }
+
+    private static func isPort(_ text: Slice<UnsafeBufferPointer<UInt8>>) -> Bool {
+        let digits = text.dropFirst()
+        return text.first == UInt8(ascii: ":") && (1...5).contains(digits.count)
             && digits.allSatisfy { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
     }
 }

@@ -42,12 +42,9 @@ public struct IPAddress: Sendable, Hashable, CustomStringConvertible {
 
     /// Parses an address from text, or returns `nil` if the text is not exactly one address.
     public init?(_ text: some StringProtocol) {
-        var utf8 = Substring(text).utf8
-        if let parsed = Self.parse(&utf8) {
-            self = parsed
-        } else {
-            return nil
-        }
+        var text = Substring(text)
+        guard let parsed = text.withUTF8({ Self.parse($0) }) else { return nil }
+        self = parsed
     }
 
     /// Whether this is an IPv4 address (including one that arrived IPv4-mapped in IPv6).
@@ -74,7 +71,27 @@ public struct IPAddress: Sendable, Hashable, CustomStringConvertible {
     public var description: String {
         switch storage {
         case .v4(let bits):
-            return "\(bits >> 24).\(bits >> 16 & 0xFF).\(bits >> 8 & 0xFF).\(bits & 0xFF)"
+            return String(unsafeUninitializedCapacity: 15) { buffer in
+                var count = 0
+                for shift in stride(from: 24, through: 0, by: -8) {
+                    let octet = Int(bits >> UInt32(shift) & 0xFF)
+                    if shift != 24 {
+                        buffer[count] = UInt8(ascii: ".")
+                        count += 1
+                    }
+                    if octet >= 100 {
+                        buffer[count] = UInt8(ascii: "0") + UInt8(octet / 100)
+                        count += 1
+                    }
+                    if octet >= 10 {
+                        buffer[count] = UInt8(ascii: "0") + UInt8(octet / 10 % 10)
+                        count += 1
+                    }
+                    buffer[count] = UInt8(ascii: "0") + UInt8(octet % 10)
+                    count += 1
+                }
+                return count
+            }
         case .v6(let bits):
             return Self.formatIPv6(bits) + (zone.map { "%" + $0 } ?? "")
         }
@@ -82,107 +99,111 @@ public struct IPAddress: Sendable, Hashable, CustomStringConvertible {
 }
 
 extension IPAddress {
-    static func parse(_ utf8: inout Substring.UTF8View) -> IPAddress? {
-        guard !utf8.isEmpty, utf8.count <= 64 else { return nil }
-        if utf8.contains(UInt8(ascii: ":")) {
-            return parseIPv6(utf8)
-        }
-        return parseIPv4(utf8).map { IPAddress(ipv4: $0) }
+    /// Parses one address from bytes: no surrounding space, nothing else.
+    static func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> IPAddress? {
+        guard !bytes.isEmpty, bytes.count <= 64 else { return nil }
+        if bytes.contains(UInt8(ascii: ":")) { return parseIPv6(bytes) }
+        return parseIPv4(bytes[...]).map { IPAddress(ipv4: $0) }
     }
 
     /// Strict dotted quad: four decimal parts 0...255, no leading zeros, no other characters.
-    static func parseIPv4(_ utf8: Substring.UTF8View) -> UInt32? {
+    static func parseIPv4(_ bytes: Slice<UnsafeBufferPointer<UInt8>>) -> UInt32? {
         var result: UInt32 = 0
         var part: UInt32 = 0
         var digits = 0
         var parts = 0
-        var leadingZero = false
-        for byte in utf8 {
-            switch byte {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"):
-                if digits > 0 && leadingZero { return nil }
-                if digits == 0 && byte == UInt8(ascii: "0") { leadingZero = true }
-                part = part * 10 + UInt32(byte - UInt8(ascii: "0"))
-                digits += 1
-                if part > 255 { return nil }
-            case UInt8(ascii: "."):
+        for byte in bytes {
+            if byte == UInt8(ascii: ".") {
                 guard digits > 0, parts < 3 else { return nil }
                 result = result << 8 | part
                 parts += 1
                 part = 0
                 digits = 0
-                leadingZero = false
-            default:
-                return nil
+                continue
             }
+            let digit = byte &- UInt8(ascii: "0")
+            // A leading zero (`01`) is refused: some stacks read it as octal.
+            guard digit < 10, !(digits == 1 && part == 0) else { return nil }
+            part = part * 10 + UInt32(digit)
+            digits += 1
+            if part > 255 { return nil }
         }
         guard digits > 0, parts == 3 else { return nil }
         return result << 8 | part
     }
 
-    static func parseIPv6(_ input: Substring.UTF8View) -> IPAddress? {
-        var utf8 = input
+    /// RFC 4291 text: up to eight groups of up to four hex digits, one `::`, an optional embedded
+    /// IPv4 address at the end, and an optional `%zone`.
+    static func parseIPv6(_ input: UnsafeBufferPointer<UInt8>) -> IPAddress? {
+        var end = input.count
         var zone: String?
-        if let percent = utf8.firstIndex(of: UInt8(ascii: "%")) {
-            let zoneBytes = utf8[utf8.index(after: percent)...]
+        if let percent = input.firstIndex(of: UInt8(ascii: "%")) {
+            let zoneBytes = input[(percent + 1)...]
             guard !zoneBytes.isEmpty, zoneBytes.count <= 32,
                 zoneBytes.allSatisfy({ $0 > 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "%") })
             else { return nil }
-            zone = String(Substring(zoneBytes))
-            utf8 = utf8[..<percent]
+            zone = String(decoding: zoneBytes, as: UTF8.self)
+            end = percent
         }
-        var groups: [UInt16] = []
-        groups.reserveCapacity(8)
-        var compressAt: Int?
-        var index = utf8.startIndex
-        let end = utf8.endIndex
-        if utf8.starts(with: "::".utf8) {
-            compressAt = 0
-            index = utf8.index(index, offsetBy: 2)
-            if index == end { return IPAddress(ipv6: 0, zone: zone) }
-        } else if utf8.first == UInt8(ascii: ":") {
+        // Groups before `::` accumulate in `head`, groups after it in `tail`.
+        var head: UInt128 = 0
+        var tail: UInt128 = 0
+        var headCount = 0
+        var tailCount = 0
+        var compressed = false
+        var index = 0
+        if end >= 2, input[0] == UInt8(ascii: ":"), input[1] == UInt8(ascii: ":") {
+            compressed = true
+            index = 2
+        } else if end >= 1, input[0] == UInt8(ascii: ":") {
             return nil
         }
         while index < end {
-            // One group: up to four hex digits, or an embedded IPv4 address as the last 32 bits.
             var value: UInt32 = 0
             var digits = 0
             var cursor = index
-            while cursor < end, let hex = hexValue(utf8[cursor]) {
+            while cursor < end, let hex = hexValue(input[cursor]) {
                 value = value << 4 | UInt32(hex)
                 digits += 1
-                cursor = utf8.index(after: cursor)
+                cursor += 1
                 if digits > 4 { return nil }
             }
-            if cursor < end, utf8[cursor] == UInt8(ascii: ".") {
-                guard groups.count <= 6, let v4 = parseIPv4(utf8[index...]) else { return nil }
-                groups.append(UInt16(v4 >> 16))
-                groups.append(UInt16(v4 & 0xFFFF))
+            if cursor < end, input[cursor] == UInt8(ascii: ".") {
+                guard headCount + tailCount <= 6, let v4 = parseIPv4(input[index..<end]) else { return nil }
+                if compressed {
+                    tail = tail << 32 | UInt128(v4)
+                    tailCount += 2
+                } else {
+                    head = head << 32 | UInt128(v4)
+                    headCount += 2
+                }
                 index = end
                 break
             }
             guard digits > 0 else { return nil }
-            groups.append(UInt16(value))
-            if groups.count > 8 { return nil }
+            if compressed {
+                tail = tail << 16 | UInt128(value)
+                tailCount += 1
+            } else {
+                head = head << 16 | UInt128(value)
+                headCount += 1
+            }
+            guard headCount + tailCount <= 8 else { return nil }
             index = cursor
             if index == end { break }
-            guard utf8[index] == UInt8(ascii: ":") else { return nil }
-            index = utf8.index(after: index)
-            if index < end, utf8[index] == UInt8(ascii: ":") {
-                guard compressAt == nil else { return nil }
-                compressAt = groups.count
-                index = utf8.index(after: index)
+            guard input[index] == UInt8(ascii: ":") else { return nil }
+            index += 1
+            if index < end, input[index] == UInt8(ascii: ":") {
+                guard !compressed else { return nil }
+                compressed = true
+                index += 1
             } else if index == end {
                 return nil  // a trailing single colon
             }
         }
-        if let compressAt {
-            guard groups.count < 8 else { return nil }
-            groups.insert(contentsOf: repeatElement(0, count: 8 - groups.count), at: compressAt)
-        }
-        guard groups.count == 8 else { return nil }
-        var bits: UInt128 = 0
-        for group in groups { bits = bits << 16 | UInt128(group) }
+        let groups = headCount + tailCount
+        guard compressed ? groups < 8 : groups == 8 else { return nil }
+        let bits = headCount == 0 ? tail : head << (16 * (8 - headCount)) | tail
         return IPAddress(ipv6: bits, zone: zone)
     }
 

@@ -7,7 +7,12 @@ public protocol RateLimitStore: Sendable {
     /// the units if the request is admitted.
     ///
     /// A store with a clock of its own (Redis uses the server's `TIME`) may ignore `now`.
-    func consume(key: String, policy: RateLimitPolicy, requested: Int, now: Timestamp) async throws
+    func consume(
+        key: String,
+        policy: RateLimitPolicy,
+        requested: Int,
+        now: Timestamp
+    ) async throws
         -> RateLimitOutcome
 
     /// Whether rules on this store wait on the network, so the engine runs them after local rules.

@@ -13,8 +13,23 @@ final class ExpiringMap<Value: Sendable>: Sendable {
         var expiresAt: Int64
     }
 
+    /// A key with its hash computed once: the hash picks the shard and keys the shard's dictionary,
+    /// so a string is hashed once per operation, with the process's random seed (no flooding).
+    struct Key: Hashable {
+        let string: String
+        let hash: Int
+
+        init(_ string: String) {
+            self.string = string
+            self.hash = string.hashValue
+        }
+
+        func hash(into hasher: inout Hasher) { hasher.combine(hash) }
+        static func == (lhs: Key, rhs: Key) -> Bool { lhs.hash == rhs.hash && lhs.string == rhs.string }
+    }
+
     struct Shard {
-        var entries: [String: Entry] = [:]
+        var entries: [Key: Entry] = [:]
         var writesSinceSweep = 0
         var evictions = 0
     }
@@ -39,13 +54,14 @@ final class ExpiringMap<Value: Sendable>: Sendable {
     }
 
     @inline(__always)
-    private func shard(for key: String) -> Locked {
-        shards[key.hashValue & shardMask]
+    private func shard(for key: Key) -> Locked {
+        shards[key.hash & shardMask]
     }
 
     /// The live value for a key at `now`, or `nil`.
-    func value(for key: String, now: Int64) -> Value? {
-        shard(for: key).withLock { shard in
+    func value(for string: String, now: Int64) -> Value? {
+        let key = Key(string)
+        return shard(for: key).withLock { shard in
             guard let entry = shard.entries[key], entry.expiresAt > now else { return nil }
             return entry.value
         }
@@ -54,11 +70,12 @@ final class ExpiringMap<Value: Sendable>: Sendable {
     /// Atomically transforms the entry for a key: `body` receives the live value (or `nil`) and
     /// returns the new value, its expiry and a result.
     func update<Result>(
-        _ key: String,
+        _ string: String,
         now: Int64,
         _ body: (Value?) -> (value: Value, expiresAt: Int64, result: Result)
     ) -> Result {
-        shard(for: key).withLock { shard in
+        let key = Key(string)
+        return shard(for: key).withLock { shard in
             let existing = shard.entries[key].flatMap { $0.expiresAt > now ? $0.value : nil }
             let (value, expiresAt, result) = body(existing)
             if expiresAt <= now {

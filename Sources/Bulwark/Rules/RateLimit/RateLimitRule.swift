@@ -14,8 +14,12 @@ struct RateLimitRule: Rule {
         guard context.requested >= 0 else {
             throw RuleEvaluationError("requested must be zero or more, got \(context.requested)")
         }
-        let key = id + "\u{1F}" + (fingerprint ?? "")
-        let outcome = try await store.consume(key: key, policy: policy, requested: context.requested, now: context.now)
+        let outcome = try await store.consume(
+            key: fingerprint ?? id,
+            policy: policy,
+            requested: context.requested,
+            now: context.now
+        )
         let reason = RateLimitReason(
             max: outcome.max,
             remaining: outcome.remaining,
