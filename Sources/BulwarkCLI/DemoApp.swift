@@ -74,7 +74,7 @@ enum DemoApp {
                 detectPromptInjectionMessage: message
             )
             guard decision.isAllowed else {
-                return Response(denying: decision, extraHeaders: RateLimitHeaders.fields(for: decision))
+                return Response(denying: decision)
             }
             let reply = #"{"reply":"You said \#(message.count) characters.","decision":"\#(decision.id)"}"#
             var headers = RateLimitHeaders.fields(for: decision)
@@ -82,7 +82,7 @@ enum DemoApp {
             return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: reply)))
         }
         router.group("/signup")
-            .add(middleware: BulwarkMiddleware(signup))
+            .add(middleware: BulwarkMiddleware(signup, rateLimitHeaders: .always))
             .post { _, _ in #"{"status":"welcome"}"# }
         return router
     }

@@ -6,10 +6,10 @@ extension BulwarkRequest {
     /// A Bulwark request from a Hummingbird request; the peer address comes from a context that
     /// conforms to `RemoteAddressRequestContext`.
     public init(_ request: Request, context: some RequestContext, body: ByteBuffer? = nil) {
-        let peer = (context as? any RemoteAddressRequestContext)?.remoteAddress?.ipAddress
+        let peer = (context as? any RemoteAddressRequestContext)?.remoteAddress
         self.init(
             head: request.head,
-            remoteAddress: peer.flatMap { IPAddress($0) },
+            remoteAddress: peer.flatMap(IPAddress.init(socketAddress:)),
             body: body.map { Array($0.readableBytesView) }
         )
     }
@@ -61,5 +61,24 @@ extension Bulwark {
             ipSrc: ipSrc,
             metadata: metadata
         )
+    }
+}
+
+extension IPAddress {
+    /// The address of a NIO socket address, read from its bytes (no text round trip); `nil` for a
+    /// Unix-domain socket.
+    public init?(socketAddress: SocketAddress) {
+        switch socketAddress {
+        case .v4(let address):
+            self.init(ipv4: UInt32(bigEndian: address.address.sin_addr.s_addr))
+        case .v6(let address):
+            var bits: UInt128 = 0
+            withUnsafeBytes(of: address.address.sin6_addr) { bytes in
+                for byte in bytes { bits = bits << 8 | UInt128(byte) }
+            }
+            self.init(ipv6: bits)
+        case .unixDomainSocket:
+            return nil
+        }
     }
 }

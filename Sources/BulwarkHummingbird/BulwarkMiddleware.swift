@@ -5,8 +5,9 @@ import Hummingbird
 import NIOCore
 
 /// Hummingbird middleware that protects the routes behind it: a denied request gets 429 (rate limit)
-/// or 403 with a JSON body naming the reason; an allowed one goes on, and its response gets the
-/// `RateLimit` and `RateLimit-Policy` headers.
+/// or 403 with a JSON body naming the reason and the `RateLimit`, `RateLimit-Policy` and
+/// `Retry-After` headers; an allowed one goes on (with the rate-limit headers too if you pass
+/// `rateLimitHeaders: .always`).
 ///
 /// ```swift
 /// let router = Router(context: BasicRequestContext.self)
@@ -24,6 +25,7 @@ public struct BulwarkMiddleware<Context: RequestContext>: RouterMiddleware {
     public typealias Requested = @Sendable (Request, Context) -> Int
 
     let bulwark: Bulwark
+    let rateLimitHeaders: RateLimitHeaders.Policy
     let characteristics: Characteristics
     let requested: Requested
     let bodyLimit: Int
@@ -34,16 +36,19 @@ public struct BulwarkMiddleware<Context: RequestContext>: RouterMiddleware {
     ///   - bulwark: The client.
     ///   - bodyLimit: How many bytes of the body rules may inspect (the body is collected up to
     ///     this size and stays readable by the route); 0 leaves the body alone.
+    ///   - rateLimitHeaders: Whether allowed responses get the rate-limit headers too.
     ///   - characteristics: Custom characteristics' values for each request.
     ///   - requested: Units each request takes from rate limits.
     public init(
         _ bulwark: Bulwark,
         bodyLimit: Int = 0,
+        rateLimitHeaders: RateLimitHeaders.Policy = .onDenial,
         characteristics: @escaping Characteristics = { _, _ in [:] },
         requested: @escaping Requested = { _, _ in 1 }
     ) {
         self.bulwark = bulwark
         self.bodyLimit = bodyLimit
+        self.rateLimitHeaders = rateLimitHeaders
         self.requested = requested
         self.characteristics = characteristics
     }
@@ -62,10 +67,9 @@ public struct BulwarkMiddleware<Context: RequestContext>: RouterMiddleware {
             requested: requested(request, context),
             characteristics: characteristics(request, context)
         )
-        let rateLimitFields = RateLimitHeaders.fields(for: decision)
-        guard decision.isAllowed else { return Response(denying: decision, extraHeaders: rateLimitFields) }
+        guard decision.isAllowed else { return Response(denying: decision) }
         var response = try await next(request, context)
-        response.headers.append(contentsOf: rateLimitFields)
+        if rateLimitHeaders.onAllowed { RateLimitHeaders.append(to: &response.headers, for: decision) }
         return response
     }
 }
@@ -73,10 +77,10 @@ public struct BulwarkMiddleware<Context: RequestContext>: RouterMiddleware {
 extension Response {
     /// The refusal for a denied decision: its status (429 or 403), a JSON body naming the reason,
     /// and the rate-limit headers.
-    public init(denying decision: Decision, extraHeaders: HTTPFields = [:]) {
+    public init(denying decision: Decision) {
         let body = (try? JSONEncoder().encode(decision.deniedBody)) ?? Data("{}".utf8)
-        var headers = extraHeaders
-        headers[.contentType] = "application/json"
+        var headers: HTTPFields = [.contentType: "application/json"]
+        RateLimitHeaders.append(to: &headers, for: decision)
         self.init(
             status: decision.deniedStatus,
             headers: headers,

@@ -3,8 +3,9 @@ import Foundation
 import Vapor
 
 /// Vapor middleware that protects the routes behind it: a denied request gets 429 (rate limit) or
-/// 403 with a JSON body naming the reason; an allowed one goes on, and its response gets the
-/// `RateLimit` and `RateLimit-Policy` headers.
+/// 403 with a JSON body naming the reason and the `RateLimit`, `RateLimit-Policy` and `Retry-After`
+/// headers; an allowed one goes on (with the rate-limit headers too if you pass
+/// `rateLimitHeaders: .always`).
 ///
 /// ```swift
 /// let protected = app.grouped(BulwarkVaporMiddleware(bulwark) { req in
@@ -19,16 +20,20 @@ public struct BulwarkVaporMiddleware: AsyncMiddleware {
     public typealias Characteristics = @Sendable (Vapor.Request) -> [String: String]
 
     let bulwark: Bulwark
+    let rateLimitHeaders: RateLimitHeaders.Policy
     let requested: Requested
     let characteristics: Characteristics
 
-    /// Protects the routes behind it with `bulwark`.
+    /// Protects the routes behind it with `bulwark`; `rateLimitHeaders` says whether allowed
+    /// responses get the rate-limit headers too.
     public init(
         _ bulwark: Bulwark,
+        rateLimitHeaders: RateLimitHeaders.Policy = .onDenial,
         characteristics: @escaping Characteristics = { _ in [:] },
         requested: @escaping Requested = { _ in 1 }
     ) {
         self.bulwark = bulwark
+        self.rateLimitHeaders = rateLimitHeaders
         self.requested = requested
         self.characteristics = characteristics
     }
@@ -40,10 +45,10 @@ public struct BulwarkVaporMiddleware: AsyncMiddleware {
             requested: requested(request),
             characteristics: characteristics(request)
         )
-        let rateLimitFields = RateLimitHeaders.fields(for: decision)
         guard decision.isAllowed else { return Vapor.Response(denying: decision) }
         let response = try await next.respond(to: request)
-        for field in rateLimitFields {
+        guard rateLimitHeaders.onAllowed else { return response }
+        for field in RateLimitHeaders.fields(for: decision) {
             response.headers.replaceOrAdd(name: field.name.rawName, value: field.value)
         }
         return response

@@ -56,7 +56,11 @@ struct BulwarkMiddlewareTests {
     func rateLimited() async throws {
         let bulwark = try Bulwark(rules: [.fixedWindow(mode: .live, window: .seconds(3600), max: 2, id: "per-ip")])
         let router = Router(context: PeerContext.self)
-        router.group("api").add(middleware: BulwarkMiddleware(bulwark)).get("hello") { _, _ in "hi" }
+        router.group("api").add(middleware: BulwarkMiddleware(bulwark, rateLimitHeaders: .always)).get("hello") {
+            _,
+            _ in "hi"
+        }
+        router.group("quiet").add(middleware: BulwarkMiddleware(bulwark)).get("hello") { _, _ in "hi" }
         router.get("open") { _, _ in "open" }
         try await app(router).test(.live) { client in
             for remaining in [1, 0] {
@@ -78,6 +82,26 @@ struct BulwarkMiddlewareTests {
             }
             try await client.execute(uri: "/open", method: .get) { response in
                 #expect(response.status == .ok)  // routes outside the group are not limited
+            }
+        }
+    }
+
+    @Test("by default only refusals carry the rate-limit headers")
+    func headersOnDenialByDefault() async throws {
+        let bulwark = try Bulwark(rules: [.fixedWindow(mode: .live, window: .seconds(3600), max: 1, id: "one")])
+        let router = Router(context: PeerContext.self)
+        router.add(middleware: BulwarkMiddleware(bulwark))
+        router.get("hello") { _, _ in "hi" }
+        try await app(router).test(.live) { client in
+            try await client.execute(uri: "/hello", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(response.headers[RateLimitHeaders.rateLimit] == nil)
+            }
+            try await client.execute(uri: "/hello", method: .get) { response in
+                #expect(response.status == .tooManyRequests)
+                #expect(response.headers[RateLimitHeaders.rateLimit]?.hasPrefix(#""one";r=0;t="#) == true)
+                #expect(response.headers[RateLimitHeaders.rateLimitPolicy] == #""one";q=1;w=3600"#)
+                #expect(response.headers[.retryAfter] != nil)
             }
         }
     }

@@ -18,7 +18,9 @@ struct BulwarkVaporMiddlewareTests {
         )
         try await withApp { app in
             app.grouped(
-                BulwarkVaporMiddleware(bulwark) { req in ["userId": req.headers.first(name: "x-user-id") ?? "anon"] }
+                BulwarkVaporMiddleware(bulwark, rateLimitHeaders: .always) { req in
+                    ["userId": req.headers.first(name: "x-user-id") ?? "anon"]
+                }
             )
             .get("hello") { _ in "hi" }
             let headers: HTTPHeaders = ["x-user-id": "alice"]
@@ -34,6 +36,7 @@ struct BulwarkVaporMiddlewareTests {
             try await app.testing().test(.GET, "hello", headers: headers) { response in
                 #expect(response.status == .tooManyRequests)
                 #expect(response.headers.first(name: "Retry-After") != nil)
+                #expect(response.headers.first(name: "RateLimit")?.hasPrefix(#""per-user";r=0;"#) == true)
                 let body = try JSONDecoder().decode(
                     DeniedResponseBody.self,
                     from: Data(response.body.readableBytesView)

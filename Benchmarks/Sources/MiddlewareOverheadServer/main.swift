@@ -5,7 +5,9 @@ import Logging
 import NIOCore
 
 /// The same Hummingbird app with and without Bulwark's middleware, for measuring the middleware's
-/// cost under load: `MiddlewareOverheadServer [--protected] [--port N]`, then `wrk` against `/`.
+/// cost under load: `MiddlewareOverheadServer [--protected [--always-headers] | --decide-only | --noop] [--port N]`, then `wrk`
+/// against `/`. `--decide-only` decides every request but adds no response headers, to tell the
+/// decision's cost from the headers'.
 struct PeerContext: RequestContext, RemoteAddressRequestContext {
     var coreContext: CoreRequestContextStorage
     let remoteAddress: SocketAddress?
@@ -18,15 +20,24 @@ struct PeerContext: RequestContext, RemoteAddressRequestContext {
 
 let arguments = CommandLine.arguments
 let protected = arguments.contains("--protected")
+let decideOnly = arguments.contains("--decide-only")
+let noop = arguments.contains("--noop")
+let alwaysHeaders = arguments.contains("--always-headers")
 let port = arguments.firstIndex(of: "--port").flatMap { Int(arguments[$0 + 1]) } ?? 8081
 
 let router = Router(context: PeerContext.self)
+// A limit no load test reaches, so every request is decided and allowed, as in production.
+let bulwark = try Bulwark(rules: [
+    .tokenBucket(mode: .live, refillRate: 100_000_000, interval: .seconds(1), capacity: 1_000_000_000)
+])
 if protected {
-    // A limit no load test reaches, so every request is decided and allowed, as in production.
-    let bulwark = try Bulwark(rules: [
-        .tokenBucket(mode: .live, refillRate: 100_000_000, interval: .seconds(1), capacity: 1_000_000_000)
-    ])
-    router.add(middleware: BulwarkMiddleware(bulwark))
+    router.add(middleware: BulwarkMiddleware(bulwark, rateLimitHeaders: alwaysHeaders ? .always : .onDenial))
+} else if noop {
+    router.add(middleware: NoopMiddleware())
+} else if decideOnly {
+    router.add(
+        middleware: DecideOnlyMiddleware(bulwark: bulwark)
+    )
 }
 router.get("/") { _, _ in "Hello, world!" }
 let app = Application(
@@ -35,3 +46,30 @@ let app = Application(
     logger: Logger(label: "overhead")
 )
 try await app.runService()
+
+/// Passes every request on: the cost of any middleware at all, the floor for Bulwark's.
+struct NoopMiddleware: RouterMiddleware {
+    func handle(
+        _ request: Request,
+        context: PeerContext,
+        next: (Request, PeerContext) async throws -> Response
+    ) async throws -> Response {
+        try await next(request, context)
+    }
+}
+
+/// Decides and passes every allowed request on, adding nothing to the response.
+struct DecideOnlyMiddleware: RouterMiddleware {
+    let bulwark: Bulwark
+
+    func handle(
+        _ request: Request,
+        context: PeerContext,
+        next: (Request, PeerContext) async throws -> Response
+    ) async throws -> Response {
+        var request = request
+        let decision = await bulwark.protect(&request, context: context)
+        guard decision.isAllowed else { return Response(denying: decision) }
+        return try await next(request, context)
+    }
+}
