@@ -28,7 +28,7 @@ func tokenBucketBenchmarks() {
     let policy = RateLimitPolicy.tokenBucket(refillRate: 1_000_000, interval: .seconds(1), capacity: 1_000_000_000)
     let now = Timestamp(secondsSinceEpoch: 1_800_000_000)
 
-    Benchmark("In-memory token bucket decision", configuration: perOperation) { benchmark in
+    Benchmark("InMemoryTokenBucketDecision", configuration: perOperation) { benchmark in
         let store = InMemoryRateLimitStore()
         benchmark.startMeasurement()
         for _ in benchmark.scaledIterations {
@@ -38,9 +38,9 @@ func tokenBucketBenchmarks() {
 
     // 8 tasks sharing 1,000 decisions per iteration, on one hot key and on 8 keys: the lock's cost
     // when both cores contend for it, and when the shards spread the load. Figures are per decision.
-    for (name, keys) in [("one key", ["hot"]), ("8 keys", (0..<8).map { "key-\($0)" })] {
+    for (name, keys) in [("OneKey", ["hot"]), ("EightKeys", (0..<8).map { "key-\($0)" })] {
         Benchmark(
-            "In-memory store under contention, 8 tasks, \(name)",
+            "InMemoryStoreContention8Tasks\(name)",
             configuration: .init(scalingFactor: .kilo)
         ) { benchmark in
             let store = InMemoryRateLimitStore()
@@ -62,7 +62,7 @@ func tokenBucketBenchmarks() {
 
 /// The whole decision: `protect` with one token-bucket rule keyed by a custom characteristic.
 func protectBenchmarks() {
-    Benchmark("protect, one token bucket", configuration: perOperation) { benchmark in
+    Benchmark("ProtectOneTokenBucket", configuration: perOperation) { benchmark in
         let bulwark = try Bulwark(rules: [
             .tokenBucket(
                 mode: .live,
@@ -89,7 +89,7 @@ func protectBenchmarks() {
 
 /// The engine's fixed cost: `protect` with no rules (client IP, context, decision id, decision).
 func protectWithoutRulesBenchmark() {
-    Benchmark("protect, no rules", configuration: perOperation) { benchmark in
+    Benchmark("ProtectNoRules", configuration: perOperation) { benchmark in
         let bulwark = try Bulwark(rules: [])
         let request = BulwarkRequest(
             method: .get,
@@ -106,7 +106,7 @@ func protectWithoutRulesBenchmark() {
 
 /// Client-IP resolution behind a load balancer, with a three-hop `X-Forwarded-For`.
 func clientIPBenchmarks() {
-    Benchmark("Client IP, 3-hop X-Forwarded-For", configuration: perOperation) { benchmark in
+    Benchmark("ClientIP3HopForwardedFor", configuration: perOperation) { benchmark in
         let resolver = try ClientIPResolver(proxies: ["10.0.0.0/8", "172.16.0.0/12"])
         var headers = HTTPFields()
         headers[HTTPField.Name("x-forwarded-for")!] = "8.8.8.8, 10.1.2.3, 172.16.5.4"
