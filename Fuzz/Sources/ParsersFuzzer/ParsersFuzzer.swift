@@ -1,0 +1,66 @@
+import Bulwark
+import Foundation
+import HTTPTypes
+
+/// One fuzz input drives every parser of untrusted text in the core: IP addresses and blocks,
+/// forwarded-for hops, cookies and query arguments, characteristics, and a rules document. Any
+/// crash, hang or sanitizer report is a bug; so is an address whose canonical text parses to a
+/// different address.
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzz(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
+    let bytes = UnsafeRawBufferPointer(start: start, count: count)
+    let text = String(decoding: bytes, as: UTF8.self)
+
+    if let address = IPAddress(text) {
+        let canonical = address.description
+        guard IPAddress(canonical) == address else {
+            fatalError("round trip: '\(text)' → '\(canonical)' → \(String(describing: IPAddress(canonical)))")
+        }
+    }
+    if let block = CIDR(text) {
+        precondition(block.contains(block.network), "\(block) must contain its own network")
+    }
+
+    var headers = HTTPFields()
+    if HTTPField.isValidValue(text) {
+        headers[HTTPField.Name("x-forwarded-for")!] = text
+        headers[.cookie] = text
+        headers[HTTPField.Name("cf-connecting-ip")!] = text
+    }
+    let resolver = ClientIPResolver(proxies: IPSet([CIDR("10.0.0.0/8")!, CIDR("::/0")!]), platform: .cloudflare)
+    if let client = resolver.clientIP(peer: IPAddress("10.0.0.1"), headers: headers), client != IPAddress("10.0.0.1") {
+        precondition(client.isGlobal, "a header gave a non-global client address \(client)")
+    }
+
+    let path = "/p?" + text.replacingOccurrences(of: "#", with: "")
+    let request = BulwarkRequest(authority: "example.com", path: path, headers: headers, remoteAddress: text)
+    _ = request.queryArgument("a")
+    _ = request.cookie("session")
+    _ = request.host
+
+    _ = try? Characteristic(text)
+    _ = try? JSONDecoder().decode(BulwarkConfiguration.self, from: Data(bytes))
+    if let configuration = try? JSONDecoder().decode(BulwarkConfiguration.self, from: Data(bytes)) {
+        _ = try? Bulwark(configuration: configuration)
+    }
+    return 0
+}
+
+/// libFuzzer's driver, called from the executable's entry point. Depending on how the linker
+/// resolves `main`, libFuzzer's own `main` (which calls `LLVMFuzzerTestOneInput`) or this one
+/// runs; both fuzz the same function.
+@_silgen_name("LLVMFuzzerRunDriver")
+func runFuzzerDriver(
+    _ argc: UnsafeMutablePointer<CInt>,
+    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
+    _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt
+) -> CInt
+
+@main
+enum ParsersFuzzer {
+    static func main() {
+        var argc = CommandLine.argc
+        var argv = CommandLine.unsafeArgv
+        exit(runFuzzerDriver(&argc, &argv) { data, size in fuzz(data, size) })
+    }
+}
