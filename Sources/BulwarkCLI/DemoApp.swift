@@ -4,18 +4,6 @@ import Foundation
 import Hummingbird
 import NIOCore
 
-/// The request context of the demo: Hummingbird's basic context plus the peer address, which
-/// Bulwark needs to know the client.
-struct DemoContext: RequestContext, RemoteAddressRequestContext {
-    var coreContext: CoreRequestContextStorage
-    let remoteAddress: SocketAddress?
-
-    init(source: ApplicationRequestContextSource) {
-        self.coreContext = .init(source: source)
-        self.remoteAddress = source.channel.remoteAddress
-    }
-}
-
 /// The protected demo app: an AI-chat route with a per-user token budget and a signup route with a
 /// per-address sliding window.
 enum DemoApp {
@@ -54,8 +42,8 @@ enum DemoApp {
     /// A rough count of model tokens in a message: about four characters each.
     static func estimatedTokens(_ text: String) -> Int { max(1, text.utf8.count / 4) }
 
-    static func router(chat: Bulwark, signup: Bulwark) -> Router<DemoContext> {
-        let router = Router(context: DemoContext.self)
+    static func router(chat: Bulwark, signup: Bulwark) -> Router<BulwarkRequestContext> {
+        let router = Router(context: BulwarkRequestContext.self)
         router.get("/") { _, _ in
             "Bulwark demo: POST /chat {\"message\": …} with x-user-id, POST /signup\n"
         }

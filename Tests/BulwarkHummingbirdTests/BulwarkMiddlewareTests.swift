@@ -9,17 +9,6 @@ import NIOCore
 import Synchronization
 import Testing
 
-/// A context that knows the peer address, as Bulwark needs.
-struct PeerContext: RequestContext, RemoteAddressRequestContext {
-    var coreContext: CoreRequestContextStorage
-    let remoteAddress: SocketAddress?
-
-    init(source: ApplicationRequestContextSource) {
-        self.coreContext = .init(source: source)
-        self.remoteAddress = source.channel.remoteAddress
-    }
-}
-
 /// Records what a rule saw, to check what the adapter passed on.
 final class Recorder: Sendable {
     private let seen = Mutex<[String]>([])
@@ -48,14 +37,14 @@ struct RecordingRule: Rule {
 struct BulwarkMiddlewareTests {
     let xff = HTTPField.Name("x-forwarded-for")!
 
-    func app(_ router: Router<PeerContext>) -> some ApplicationProtocol {
+    func app(_ router: Router<BulwarkRequestContext>) -> some ApplicationProtocol {
         Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
     }
 
     @Test("allows within the limit with RateLimit headers, then answers 429 with a JSON reason")
     func rateLimited() async throws {
         let bulwark = try Bulwark(rules: [.fixedWindow(mode: .live, window: .seconds(3600), max: 2, id: "per-ip")])
-        let router = Router(context: PeerContext.self)
+        let router = Router(context: BulwarkRequestContext.self)
         router.group("api").add(middleware: BulwarkMiddleware(bulwark, rateLimitHeaders: .always)).get("hello") {
             _,
             _ in "hi"
@@ -89,7 +78,7 @@ struct BulwarkMiddlewareTests {
     @Test("by default only refusals carry the rate-limit headers")
     func headersOnDenialByDefault() async throws {
         let bulwark = try Bulwark(rules: [.fixedWindow(mode: .live, window: .seconds(3600), max: 1, id: "one")])
-        let router = Router(context: PeerContext.self)
+        let router = Router(context: BulwarkRequestContext.self)
         router.add(middleware: BulwarkMiddleware(bulwark))
         router.get("hello") { _, _ in "hi" }
         try await app(router).test(.live) { client in
@@ -114,7 +103,7 @@ struct BulwarkMiddlewareTests {
             rules: [.fixedWindow(mode: .live, characteristics: ["userId"], window: .seconds(60), max: 5)],
             options: options
         )
-        let router = Router(context: PeerContext.self)
+        let router = Router(context: BulwarkRequestContext.self)
         router.add(
             middleware: BulwarkMiddleware(bulwark) { request, _ in
                 request.headers[.init("x-user-id")!].map { ["userId": $0] } ?? [:]
@@ -138,7 +127,7 @@ struct BulwarkMiddlewareTests {
         let recorder = Recorder()
         let untrusted = try Bulwark(rules: [], customRules: [RecordingRule(recorder: recorder)])
         let trusted = try Bulwark(rules: [], customRules: [RecordingRule(recorder: recorder)], proxies: ["127.0.0.1"])
-        let router = Router(context: PeerContext.self)
+        let router = Router(context: BulwarkRequestContext.self)
         router.group("untrusted").add(middleware: BulwarkMiddleware(untrusted)).get { _, _ in "ok" }
         router.group("trusted").add(middleware: BulwarkMiddleware(trusted)).get { _, _ in "ok" }
         try await app(router).test(.live) { client in
@@ -152,7 +141,7 @@ struct BulwarkMiddlewareTests {
     func protectInHandler() async throws {
         let recorder = Recorder()
         let bulwark = try Bulwark(rules: [], customRules: [RecordingRule(recorder: recorder)])
-        let router = Router(context: PeerContext.self)
+        let router = Router(context: BulwarkRequestContext.self)
         router.post("chat") { request, context -> String in
             var request = request
             let decision = await bulwark.protect(

@@ -48,19 +48,7 @@ extension RuleSpecification {
         capacity: Int,
         id: String? = nil
     ) -> RuleSpecification {
-        RuleSpecification(
-            mode: mode,
-            id: id,
-            configuration: .rateLimit(
-                RateLimitSpecification(
-                    algorithm: .tokenBucket,
-                    characteristics: characteristics,
-                    max: capacity,
-                    refillRate: refillRate,
-                    interval: interval
-                )
-            )
-        )
+        rateLimit(.tokenBucket, mode, characteristics, max: capacity, refillRate: refillRate, interval: interval, id)
     }
 
     /// A fixed window per key: at most `max` requests (or units) per `window`, windows aligned to
@@ -72,19 +60,7 @@ extension RuleSpecification {
         max: Int,
         id: String? = nil
     ) -> RuleSpecification {
-        RuleSpecification(
-            mode: mode,
-            id: id,
-            configuration: .rateLimit(
-                RateLimitSpecification(
-                    algorithm: .fixedWindow,
-                    characteristics: characteristics,
-                    max: max,
-                    refillRate: nil,
-                    interval: window
-                )
-            )
-        )
+        rateLimit(.fixedWindow, mode, characteristics, max: max, refillRate: nil, interval: window, id)
     }
 
     /// A sliding window per key: at most `max` requests (or units) in any rolling `interval`.
@@ -95,19 +71,26 @@ extension RuleSpecification {
         max: Int,
         id: String? = nil
     ) -> RuleSpecification {
-        RuleSpecification(
-            mode: mode,
-            id: id,
-            configuration: .rateLimit(
-                RateLimitSpecification(
-                    algorithm: .slidingWindow,
-                    characteristics: characteristics,
-                    max: max,
-                    refillRate: nil,
-                    interval: interval
-                )
-            )
+        rateLimit(.slidingWindow, mode, characteristics, max: max, refillRate: nil, interval: interval, id)
+    }
+
+    private static func rateLimit(
+        _ algorithm: RateLimitPolicy.Algorithm,
+        _ mode: RuleMode,
+        _ characteristics: [String]?,
+        max: Int,
+        refillRate: Int?,
+        interval: Duration,
+        _ id: String?
+    ) -> RuleSpecification {
+        let spec = RateLimitSpecification(
+            algorithm: algorithm,
+            characteristics: characteristics,
+            max: max,
+            refillRate: refillRate,
+            interval: interval
         )
+        return RuleSpecification(mode: mode, id: id, configuration: .rateLimit(spec))
     }
 }
 
