@@ -9,7 +9,7 @@ extension BulwarkRequest {
         let peer = (context as? any RemoteAddressRequestContext)?.remoteAddress
         self.init(
             head: request.head,
-            remoteAddress: peer.flatMap(IPAddress.init(socketAddress:)),
+            remoteAddress: peer?.withSockAddr { pointer, _ in IPAddress(sockaddr: pointer) },
             body: body.map { Array($0.readableBytesView) }
         )
     }
@@ -61,24 +61,5 @@ extension Bulwark {
             ipSrc: ipSrc,
             metadata: metadata
         )
-    }
-}
-
-extension IPAddress {
-    /// The address of a NIO socket address, read from its bytes (no text round trip); `nil` for a
-    /// Unix-domain socket.
-    public init?(socketAddress: SocketAddress) {
-        switch socketAddress {
-        case .v4(let address):
-            self.init(ipv4: UInt32(bigEndian: address.address.sin_addr.s_addr))
-        case .v6(let address):
-            var bits: UInt128 = 0
-            withUnsafeBytes(of: address.address.sin6_addr) { bytes in
-                for byte in bytes { bits = bits << 8 | UInt128(byte) }
-            }
-            self.init(ipv6: bits)
-        case .unixDomainSocket:
-            return nil
-        }
     }
 }

@@ -18,9 +18,9 @@ extension BulwarkRequest {
             authority: request.headers.first(name: .host),
             path: request.url.query.map { path + "?" + $0 } ?? path,
             headers: fields,
-            remoteAddress: request.remoteAddress?.ipAddress,
             body: request.body.data.map { Array($0.readableBytesView) }
         )
+        self.remoteAddress = request.remoteAddress?.withSockAddr { pointer, _ in IPAddress(sockaddr: pointer) }
     }
 }
 

@@ -94,3 +94,33 @@ struct IPAddressTests {
         #expect(throws: IPSetError.self) { try IPSet(["10.0.0.0/8", "nonsense"]) }
     }
 }
+
+#if canImport(Glibc)
+import Glibc
+
+@Suite("IP addresses from socket addresses")
+struct SockaddrTests {
+    @Test("IPv4, IPv6 and IPv4-mapped socket addresses convert from their bytes; other families do not")
+    func conversion() throws {
+        var v4 = sockaddr_in()
+        v4.sin_family = sa_family_t(AF_INET)
+        v4.sin_addr.s_addr = UInt32(0xCB00_7109).bigEndian  // 203.0.113.9
+        #expect(withUnsafePointer(to: &v4) { address($0) } == IPAddress("203.0.113.9"))
+
+        for (text, expected) in [("2606:4700::1", "2606:4700::1"), ("::ffff:8.8.4.4", "8.8.4.4")] {
+            var v6 = sockaddr_in6()
+            v6.sin6_family = sa_family_t(AF_INET6)
+            #expect(inet_pton(AF_INET6, text, &v6.sin6_addr) == 1)
+            #expect(withUnsafePointer(to: &v6) { address($0) }?.description == expected)
+        }
+
+        var unix = sockaddr_un()
+        unix.sun_family = sa_family_t(AF_UNIX)
+        #expect(withUnsafePointer(to: &unix) { address($0) } == nil)
+    }
+
+    private func address<T>(_ pointer: UnsafePointer<T>) -> IPAddress? {
+        pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { IPAddress(sockaddr: $0) }
+    }
+}
+#endif

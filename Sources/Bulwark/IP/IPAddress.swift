@@ -151,6 +151,15 @@ extension IPAddress {
         var headCount = 0
         var tailCount = 0
         var compressed = false
+        func push(_ bits: UInt128, groups: Int) {
+            if compressed {
+                tail = tail << (16 * groups) | bits
+                tailCount += groups
+            } else {
+                head = head << (16 * groups) | bits
+                headCount += groups
+            }
+        }
         var index = 0
         if end >= 2, input[0] == UInt8(ascii: ":"), input[1] == UInt8(ascii: ":") {
             compressed = true
@@ -170,24 +179,12 @@ extension IPAddress {
             }
             if cursor < end, input[cursor] == UInt8(ascii: ".") {
                 guard headCount + tailCount <= 6, let v4 = parseIPv4(input[index..<end]) else { return nil }
-                if compressed {
-                    tail = tail << 32 | UInt128(v4)
-                    tailCount += 2
-                } else {
-                    head = head << 32 | UInt128(v4)
-                    headCount += 2
-                }
+                push(UInt128(v4), groups: 2)
                 index = end
                 break
             }
             guard digits > 0 else { return nil }
-            if compressed {
-                tail = tail << 16 | UInt128(value)
-                tailCount += 1
-            } else {
-                head = head << 16 | UInt128(value)
-                headCount += 1
-            }
+            push(UInt128(value), groups: 1)
             guard headCount + tailCount <= 8 else { return nil }
             index = cursor
             if index == end { break }
