@@ -45,6 +45,21 @@ struct InMemoryRateLimitStoreTests {
         #expect(store.keyCount == 0)
     }
 
+    @Test("no capacity is ever exceeded, whatever the shard count and however the keys fall")
+    func capacityIsAHardBound() {
+        let policy = RateLimitPolicy.fixedWindow(max: 10, window: .seconds(60))
+        let start = Timestamp(secondsSinceEpoch: 1_800_000_000)
+        for capacity in [1, 2, 3, 5, 17, 63, 64, 65, 100, 999, 1_000, 1_025] {
+            let store = InMemoryRateLimitStore(capacity: capacity)
+            for index in 0..<(capacity * 20) {
+                _ = store.consumeNow(key: "k\(capacity)-\(index)", policy: policy, requested: 1, now: start)
+                if index % 97 == 0 { #expect(store.keyCount <= capacity, "capacity \(capacity)") }
+            }
+            #expect(store.keyCount <= capacity, "capacity \(capacity)")
+            #expect(store.keyCount > 0)
+        }
+    }
+
     @Test("a full bucket is forgotten: its state is the same as a new key's")
     func fullBucketForgotten() {
         let store = InMemoryRateLimitStore()

@@ -44,13 +44,16 @@ final class ExpiringMap<Value: Sendable>: Sendable {
     private let shardMask: Int
     private let shardCapacity: Int
 
-    /// A map of at most `capacity` entries over `shardCount` shards (rounded up to a power of two).
+    /// A map of at most `capacity` entries over `shardCount` shards (rounded down to a power of two,
+    /// and never more shards than entries). Each shard's share is rounded down, so the total held
+    /// never exceeds `capacity`, however the keys fall.
     init(capacity: Int, shardCount: Int = 64) {
+        let limit = Swift.max(1, Swift.min(shardCount, capacity))
         var count = 1
-        while count < Swift.max(1, Swift.min(shardCount, capacity)) { count <<= 1 }
+        while count * 2 <= limit { count <<= 1 }
         self.shards = (0..<count).map { _ in Locked() }
         self.shardMask = count - 1
-        self.shardCapacity = Swift.max(1, (capacity + count - 1) / count)
+        self.shardCapacity = Swift.max(1, capacity / count)
     }
 
     @inline(__always)
