@@ -22,6 +22,12 @@ struct ProtectCommand: AsyncParsableCommand {
     @Option(name: .long, help: "The request JSONL file (standard input when absent).")
     var input: String?
 
+    @Flag(
+        name: .long,
+        help: "At the end, write {\"requests\": N, \"protectNanoseconds\": T} to standard error: time inside the engine."
+    )
+    var stats = false
+
     func run() async throws {
         let configuration: BulwarkConfiguration
         let clock = ReplayClock()
@@ -47,6 +53,9 @@ struct ProtectCommand: AsyncParsableCommand {
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let output = OutputBuffer()
         var lineNumber = 0
+        var decided = 0
+        var engineTime = Duration.zero
+        let stopwatch = ContinuousClock()
         while let line = reader.next() {
             lineNumber += 1
             if line.allSatisfy({ $0 == " " || $0 == "\t" }) { continue }
@@ -54,6 +63,7 @@ struct ProtectCommand: AsyncParsableCommand {
             do {
                 let request = try RequestLine.parse(line)
                 if let time = request.time { clock.set(to: time) }
+                let started = stopwatch.now
                 let decision = await bulwark.protect(
                     request.request,
                     requested: request.requested,
@@ -63,6 +73,8 @@ struct ProtectCommand: AsyncParsableCommand {
                     detectPromptInjectionMessage: request.detectPromptInjectionMessage,
                     filterLocal: request.filterLocal
                 )
+                engineTime += stopwatch.now - started
+                decided += 1
                 decisionLine = DecisionLine(decision: decision, requestId: request.id)
             } catch {
                 decisionLine = DecisionLine(
@@ -75,6 +87,10 @@ struct ProtectCommand: AsyncParsableCommand {
             if !reader.hasBufferedLine { output.flush() }
         }
         output.flush()
+        if stats {
+            let nanoseconds = engineTime.components.seconds * 1_000_000_000 + engineTime.components.attoseconds / 1_000_000_000
+            FileHandle.standardError.write(Data("{\"requests\": \(decided), \"protectNanoseconds\": \(nanoseconds)}\n".utf8))
+        }
     }
 }
 

@@ -20,6 +20,38 @@ extension RuleSpecification {
             throw fail(.invalidValue, "id", "must be 1 to 128 characters long")
         }
         switch configuration {
+        case .shield(let spec):
+            guard ShieldSensitivity.known.contains(spec.sensitivity) else {
+                throw fail(.invalidValue, "sensitivity", "must be STANDARD or STRICT, got \(spec.sensitivity.rawValue)")
+            }
+            for (position, exclusion) in spec.exclusions.enumerated() {
+                guard !exclusion.location.isEmpty, exclusion.location.utf8.count <= 512 else {
+                    throw fail(.invalidValue, "exclude[\(position)].location", "must be 1 to 512 characters long")
+                }
+                for (attackPosition, attack) in (exclusion.attacks ?? []).enumerated()
+                where !ShieldAttack.allCases.contains(attack) {
+                    throw fail(
+                        .invalidValue,
+                        "exclude[\(position)].attacks[\(attackPosition)]",
+                        "unknown attack \"\(attack.rawValue.prefix(40))\"; known attacks are "
+                            + ShieldAttack.allCases.map(\.rawValue).joined(separator: ", ")
+                    )
+                }
+            }
+            for (field, value) in [
+                ("maxBodyBytes", spec.limits.maxBodyBytes), ("maxValues", spec.limits.maxValues),
+                ("maxDepth", spec.limits.maxDepth),
+            ] where value <= 0 {
+                throw fail(.invalidValue, field, "must be greater than zero, got \(value)")
+            }
+            let canonical =
+                spec.sensitivity.rawValue + "|" + spec.exclusions.map { $0.location + ":" + ($0.attacks ?? []).map(\.rawValue).joined(separator: ",") }
+                .joined(separator: ";")
+            return ShieldRule(
+                id: id ?? derivedID(canonical),
+                mode: mode,
+                shield: Shield(sensitivity: spec.sensitivity, exclusions: spec.exclusions, limits: spec.limits)
+            )
         case .rateLimit(let spec):
             if let rate = spec.refillRate, rate <= 0 {
                 throw fail(.invalidValue, "refillRate", "must be greater than zero, got \(rate)")

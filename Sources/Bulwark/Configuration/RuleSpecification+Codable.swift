@@ -8,7 +8,7 @@ extension RuleSpecification: Codable {
     }
 
     /// The rule types this version of Bulwark understands.
-    public static let knownTypes = ["tokenBucket", "fixedWindow", "slidingWindow"]
+    public static let knownTypes = ["shield", "tokenBucket", "fixedWindow", "slidingWindow"]
 
     /// Decodes a rule from its JSON object; a problem throws a ``BulwarkConfigurationError`` naming
     /// the rule's position and the field.
@@ -33,6 +33,19 @@ extension RuleSpecification: Codable {
         }
         let id: String? = try fields.optional("id")
         switch type {
+        case "shield":
+            let defaults = ShieldLimits()
+            let spec = ShieldSpecification(
+                sensitivity: try fields.optional("sensitivity", as: String.self).map(ShieldSensitivity.init(rawValue:))
+                    ?? .standard,
+                exclusions: try fields.optional("exclude", as: [ShieldExclusion].self) ?? [],
+                limits: ShieldLimits(
+                    maxBodyBytes: try fields.optional("maxBodyBytes") ?? defaults.maxBodyBytes,
+                    maxValues: try fields.optional("maxValues") ?? defaults.maxValues,
+                    maxDepth: try fields.optional("maxDepth") ?? defaults.maxDepth
+                )
+            )
+            self.init(mode: mode, id: id, configuration: .shield(spec))
         case "tokenBucket", "fixedWindow", "slidingWindow":
             let algorithm = RateLimitPolicy.Algorithm(rawValue: type)!
             var spec = RateLimitSpecification(
@@ -62,6 +75,12 @@ extension RuleSpecification: Codable {
         try container.encode(mode, forKey: Key("mode"))
         try container.encodeIfPresent(id, forKey: Key("id"))
         switch configuration {
+        case .shield(let spec):
+            try container.encode(spec.sensitivity, forKey: Key("sensitivity"))
+            if !spec.exclusions.isEmpty { try container.encode(spec.exclusions, forKey: Key("exclude")) }
+            try container.encode(spec.limits.maxBodyBytes, forKey: Key("maxBodyBytes"))
+            try container.encode(spec.limits.maxValues, forKey: Key("maxValues"))
+            try container.encode(spec.limits.maxDepth, forKey: Key("maxDepth"))
         case .rateLimit(let spec):
             try container.encodeIfPresent(spec.characteristics, forKey: Key("characteristics"))
             try container.encodeIfPresent(spec.refillRate, forKey: Key("refillRate"))
@@ -126,6 +145,7 @@ struct RuleFieldReader {
         case is Int.Type: "an integer"
         case is String.Type: "a string"
         case is [String].Type: "an array of strings"
+        case is [ShieldExclusion].Type: "an array of {\"location\": string, \"attacks\": [string]} objects"
         case is Double.Type: "a number"
         case is Bool.Type: "true or false"
         default: "a value of type \(type)"

@@ -8,6 +8,7 @@
 public struct RuleSpecification: Sendable, Hashable {
     enum Configuration: Sendable, Hashable {
         case rateLimit(RateLimitSpecification)
+        case shield(ShieldSpecification)
     }
 
     /// The rule's type, as in the rules JSON (`tokenBucket`, `fixedWindow`, `slidingWindow`, …).
@@ -29,6 +30,7 @@ extension RuleSpecification.Configuration {
     var type: String {
         switch self {
         case .rateLimit(let spec): spec.algorithm.rawValue
+        case .shield: "shield"
         }
     }
 }
@@ -92,6 +94,37 @@ extension RuleSpecification {
         )
         return RuleSpecification(mode: mode, id: id, configuration: .rateLimit(spec))
     }
+}
+
+extension RuleSpecification {
+    /// Shield: inspects every request for attacks (SQL injection, XSS, path traversal, command
+    /// injection, SSRF, template injection, Log4Shell, Shellshock, XXE, NoSQL and code injection, …)
+    /// and denies those that carry one. Needs no configuration.
+    ///
+    /// ```swift
+    /// .shield(mode: .live)
+    /// .shield(mode: .live, exclusions: [ShieldExclusion(location: "body.json.post.html", attacks: [.crossSiteScripting])])
+    /// ```
+    public static func shield(
+        mode: RuleMode,
+        sensitivity: ShieldSensitivity = .standard,
+        exclusions: [ShieldExclusion] = [],
+        limits: ShieldLimits = ShieldLimits(),
+        id: String? = nil
+    ) -> RuleSpecification {
+        RuleSpecification(
+            mode: mode,
+            id: id,
+            configuration: .shield(ShieldSpecification(sensitivity: sensitivity, exclusions: exclusions, limits: limits))
+        )
+    }
+}
+
+/// The parameters of a shield rule, as written.
+struct ShieldSpecification: Sendable, Hashable {
+    var sensitivity: ShieldSensitivity
+    var exclusions: [ShieldExclusion]
+    var limits: ShieldLimits
 }
 
 /// The parameters of a rate-limit rule, as written.

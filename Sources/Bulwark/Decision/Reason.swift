@@ -6,6 +6,8 @@ public struct ReasonType: RawRepresentable, Sendable, Hashable, Codable, CustomS
     /// Creates a reason type from its wire form.
     public init(rawValue: String) { self.rawValue = rawValue }
 
+    /// Shield found (or looked for and did not find) an attack in the request.
+    public static let shield = ReasonType(rawValue: "SHIELD")
     /// A rate limit (token bucket, fixed window or sliding window).
     public static let rateLimit = ReasonType(rawValue: "RATE_LIMIT")
     /// A rule or store failed; the reason carries the message.
@@ -26,6 +28,7 @@ public struct ReasonType: RawRepresentable, Sendable, Hashable, Codable, CustomS
 public struct Reason: Sendable, Hashable {
     enum Details: Sendable, Hashable {
         case rateLimit(RateLimitReason)
+        case shield(ShieldReason)
         case error(ErrorReason)
         case none
     }
@@ -44,6 +47,11 @@ public struct Reason: Sendable, Hashable {
         Reason(type: .rateLimit, details: .rateLimit(details))
     }
 
+    /// A SHIELD reason.
+    public static func shield(_ details: ShieldReason) -> Reason {
+        Reason(type: .shield, details: .shield(details))
+    }
+
     /// An error reason with a message.
     public static func error(_ message: String) -> Reason {
         Reason(type: .error, details: .error(ErrorReason(message: message)))
@@ -55,6 +63,12 @@ public struct Reason: Sendable, Hashable {
     /// The rate-limit details, when this is a `RATE_LIMIT` reason.
     public var rateLimit: RateLimitReason? {
         if case .rateLimit(let details) = details { return details }
+        return nil
+    }
+
+    /// The SHIELD details, when this is a `SHIELD` reason.
+    public var shield: ShieldReason? {
+        if case .shield(let details) = details { return details }
         return nil
     }
 
@@ -104,6 +118,7 @@ extension Reason: Codable {
         let type = try container.decode(ReasonType.self, forKey: .type)
         switch type {
         case .rateLimit: self = .rateLimit(try RateLimitReason(from: decoder))
+        case .shield: self = .shield(try ShieldReason(from: decoder))
         case .error: self = Reason(type: .error, details: .error(try ErrorReason(from: decoder)))
         default: self = Reason(type: type, details: .none)
         }
@@ -115,6 +130,7 @@ extension Reason: Codable {
         try container.encode(type, forKey: .type)
         switch details {
         case .rateLimit(let details): try details.encode(to: encoder)
+        case .shield(let details): try details.encode(to: encoder)
         case .error(let details): try details.encode(to: encoder)
         case .none: break
         }

@@ -1,0 +1,195 @@
+/// Command injection by reading the value as a shell would: it finds the places where a new command
+/// starts (`;`, `|`, `&`, `&&`, `||`, newlines, backticks, `$(…)`, brace expansion), reads the word
+/// there as the shell does (quotes and backslashes inside a word removed, `${IFS}` as a space,
+/// absolute paths to their program) and asks whether it is a command with plausible arguments.
+enum CommandInjection {
+    /// Commands that prove an injection even without arguments.
+    static let bareCommands: Set<String> = [
+        "id", "whoami", "uname", "ifconfig", "ipconfig", "netstat", "ls", "pwd", "ps", "dir", "env", "printenv",
+        "hostname", "systeminfo", "false", "reboot", "bash", "sh", "zsh", "ksh", "csh", "dash", "tcsh", "cmd",
+        "powershell", "tasklist", "wget", "curl", "sleep", "ping", "getuid", "uptime", "arp", "lsof", "xterm",
+        "nc", "ncat", "netcat", "telnet", "busybox", "phpinfo", "nslookup", "whoami.exe", "cmd.exe",
+        "powershell.exe", "pwsh", "sudo",
+    ]
+
+    /// Commands that need a plausible argument to count.
+    static let commands: Set<String> = [
+        "cat", "more", "less", "head", "tail", "type", "echo", "printf", "print", "wget", "curl", "fetch", "nc",
+        "ncat", "netcat", "socat", "telnet", "ssh", "scp", "ftp", "tftp", "sftp", "rsync", "bash", "sh", "zsh",
+        "ksh", "csh", "dash", "tcsh", "fish", "busybox", "python", "python2", "python3", "perl", "ruby", "php",
+        "node", "nodejs", "lua", "java", "powershell", "pwsh", "cmd", "ping", "sleep", "timeout", "rm", "del",
+        "rmdir", "chmod", "chown", "chgrp", "touch", "mkdir", "cp", "mv", "ln", "copy", "move", "ren", "find",
+        "grep", "egrep", "awk", "gawk", "sed", "cut", "sort", "uniq", "wc", "tee", "xargs", "tar", "zip", "unzip",
+        "gzip", "gunzip", "base64", "xxd", "od", "strings", "file", "stat", "kill", "killall", "pkill", "crontab",
+        "nohup", "sudo", "su", "useradd", "usermod", "adduser", "passwd", "chpasswd", "net", "reg", "sc", "wmic",
+        "certutil", "bitsadmin", "mshta", "rundll32", "regsvr32", "cscript", "wscript", "tasklist", "taskkill",
+        "nslookup", "dig", "host", "whois", "traceroute", "tracert", "iptables", "mount", "env", "export",
+        "eval", "exec", "source", "expr", "uname", "id", "ls", "dir", "ps", "whoami", "hostname", "ifconfig",
+        "ipconfig", "netstat", "systeminfo", "xterm", "nmap", "openssl", "gcc", "cc", "make", "apt", "apt-get",
+        "yum", "pip", "npm", "git", "svn", "vi", "vim", "nano", "ed", "sqlite3", "mysql", "psql", "mongo",
+        "redis-cli", "start", "call", "set", "ver", "runas", "icacls", "attrib", "schtasks", "lwp-download",
+        "lynx", "links", "w3m", "jrunscript", "jjs", "php-cgi", "dd", "sh.exe", "cmd.exe", "powershell.exe",
+    ]
+
+    /// Commands that count at the start of a line.
+    static let lineCommands: Set<String> = [
+        "id", "whoami", "uname", "ifconfig", "ipconfig", "netstat", "wget", "curl", "nc", "ncat", "netcat", "bash",
+        "sh", "zsh", "python", "python3", "perl", "php", "powershell", "cmd", "nslookup", "ping", "sleep", "ls",
+        "cat", "busybox", "telnet", "systeminfo", "whoami.exe", "cmd.exe", "powershell.exe",
+    ]
+
+    static let binaryDirectories: [StaticString] = [
+        "/bin/", "/usr/bin/", "/sbin/", "/usr/sbin/", "/usr/local/bin/", "/usr/local/sbin/", "c:/windows/",
+        "/system32/",
+    ]
+
+    /// Whether a (decoded, lower-cased) value injects a shell command.
+    static func detect(_ value: [UInt8], strict: Bool) -> Bool {
+        let count = value.count
+        guard count >= 2 else { return false }
+        if value.contains("${ifs}") || value.contains("$ifs$") || value.contains("$(") && subshell(value) {
+            return true
+        }
+        // Absolute paths to programs in the system's binary directories.
+        for directory in binaryDirectories {
+            if let found = value.firstIndex(of: directory, from: 0) {
+                let end = found + directory.utf8CodeUnitCount
+                let (word, _) = shellWord(value, from: end)
+                if commands.contains(word) || bareCommands.contains(word) { return true }
+            }
+        }
+        var index = 0
+        var commandStart = strict ? 0 : -1
+        var afterLineBreak = false
+        while index <= count {
+            if index == commandStart {
+                if afterLineBreak {
+                    // Multi-line text (stack traces, notes) starts lines with words: only programs
+                    // nobody writes prose with count there.
+                    let (word, _) = shellWord(value, from: index + (index < count && ShieldByte.isSpace(value[index]) ? 1 : 0))
+                    if lineCommands.contains(word), commandAt(value, index, separatorStrength: .separator) { return true }
+                } else if commandAt(value, index, separatorStrength: index == 0 ? .start : .separator) {
+                    return true
+                }
+                afterLineBreak = false
+            }
+            guard index < count else { break }
+            let byte = value[index]
+            switch byte {
+            case UInt8(ascii: ";"):
+                commandStart = index + 1
+            case UInt8(ascii: "\n"), UInt8(ascii: "\r"):
+                commandStart = index + 1
+                afterLineBreak = true
+            case UInt8(ascii: "|"), UInt8(ascii: "&"):
+                commandStart = index + 1
+                if index + 1 < count, value[index + 1] == byte { commandStart = index + 2; index += 1 }
+            case UInt8(ascii: "`"):
+                // a backtick pair runs its content
+                if let close = value[(index + 1)...].firstIndex(of: UInt8(ascii: "`")) {
+                    let (word, _) = shellWord(value, from: index + 1)
+                    if close > index + 1, commands.contains(word) || bareCommands.contains(word) { return true }
+                }
+                commandStart = index + 1
+            case UInt8(ascii: "{"):
+                // brace expansion: {cat,/etc/passwd}
+                let (word, end) = shellWord(value, from: index + 1, stopAtComma: true)
+                if end < count, value[end] == UInt8(ascii: ","), commands.contains(word) { return true }
+            default: break
+            }
+            index += 1
+        }
+        return false
+    }
+
+    enum Strength { case start, separator }
+
+    private static func commandAt(_ value: [UInt8], _ start: Int, separatorStrength: Strength) -> Bool {
+        var cursor = start
+        while cursor < value.count, ShieldByte.isSpace(value[cursor]) || value[cursor] == UInt8(ascii: "(") {
+            cursor += 1
+        }
+        let (rawWord, end) = shellWord(value, from: cursor)
+        var word = rawWord
+        if let slash = word.lastIndex(of: "/"), word.first == "/" { word = String(word[word.index(after: slash)...]) }
+        guard !word.isEmpty, commands.contains(word) || bareCommands.contains(word) else { return false }
+        // What follows the command word
+        var next = end
+        while next < value.count, ShieldByte.isSpace(value[next]) { next += 1 }
+        if next >= value.count || [UInt8(ascii: ";"), UInt8(ascii: "|"), UInt8(ascii: "&"), UInt8(ascii: "`"),
+            UInt8(ascii: "#"), UInt8(ascii: ")"), UInt8(ascii: "'"), UInt8(ascii: "\""), UInt8(ascii: "\n"),
+            UInt8(ascii: ">"), UInt8(ascii: "<")].contains(value[next])
+        {
+            return bareCommands.contains(word) && (separatorStrength == .separator || next >= value.count)
+        }
+        guard next > end else { return false }  // `cat(`, `id=`: not a command line
+        let argument = value[next]
+        if argument == UInt8(ascii: "-") || argument == UInt8(ascii: "/") || argument == UInt8(ascii: "$")
+            || argument == UInt8(ascii: "~") || argument == UInt8(ascii: "\\") || argument == UInt8(ascii: "%")
+            || argument == UInt8(ascii: "'") || argument == UInt8(ascii: "\"") || argument == UInt8(ascii: ".")
+        {
+            return true
+        }
+        let (argumentWord, _) = shellWord(value, from: next)
+        if argumentWord.contains("/") || argumentWord.contains(".") && argumentWord.count > 2 { return true }
+        if word == "sleep" || word == "ping" || word == "timeout", argumentWord.allSatisfy(\.isNumber) {
+            return separatorStrength == .separator
+        }
+        if word == "echo" || word == "print" || word == "printf" { return separatorStrength == .separator && strictEcho(argumentWord) }
+        if word == "net", ["user", "localgroup", "view", "share", "use"].contains(argumentWord) { return true }
+        if word == "reg" || word == "sc", ["query", "add", "delete"].contains(argumentWord) { return true }
+        return false
+    }
+
+    private static func strictEcho(_ word: String) -> Bool { !word.isEmpty }
+
+    /// `$(id)`, `$(cat /etc/passwd)`.
+    private static func subshell(_ value: [UInt8]) -> Bool {
+        var index = 0
+        while let found = value.firstIndex(of: "$(", from: index) {
+            index = found + 2
+            let (word, _) = shellWord(value, from: found + 2)
+            var name = word
+            if let slash = name.lastIndex(of: "/") { name = String(name[name.index(after: slash)...]) }
+            if commands.contains(name) || bareCommands.contains(name) { return true }
+        }
+        return false
+    }
+
+    /// A word as the shell reads it: quotes, backslashes and empty expansions (`$@`, `$9`) removed.
+    static func shellWord(_ value: [UInt8], from start: Int, stopAtComma: Bool = false) -> (String, Int) {
+        var bytes: [UInt8] = []
+        var index = start
+        while index < value.count, bytes.count < 40 {
+            let byte = value[index]
+            if byte == UInt8(ascii: "'") || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
+                // `c'a't`, `c\at`: quotes inside a word vanish; a quote opening a word ends nothing
+                if bytes.isEmpty, byte != UInt8(ascii: "\\"),
+                    index + 1 < value.count, !ShieldByte.isLetter(value[index + 1])
+                {
+                    break
+                }
+                index += 1
+                continue
+            }
+            if byte == UInt8(ascii: "$"), index + 1 < value.count,
+                value[index + 1] == UInt8(ascii: "@") || ShieldByte.isDigit(value[index + 1])
+            {
+                index += 2
+                continue
+            }
+            if byte == UInt8(ascii: "$"), value.hasBytes("${ifs}", at: index) { break }
+            if ShieldByte.isSpace(byte) || byte == UInt8(ascii: ";") || byte == UInt8(ascii: "|")
+                || byte == UInt8(ascii: "&") || byte == UInt8(ascii: "`") || byte == UInt8(ascii: "<")
+                || byte == UInt8(ascii: ">") || byte == UInt8(ascii: "(") || byte == UInt8(ascii: ")")
+                || byte == UInt8(ascii: "{") || byte == UInt8(ascii: "}") || byte == UInt8(ascii: "#")
+                || byte == UInt8(ascii: "=") || (stopAtComma && byte == UInt8(ascii: ","))
+            {
+                break
+            }
+            bytes.append(byte)
+            index += 1
+        }
+        return (String(decoding: bytes, as: UTF8.self), index)
+    }
+}

@@ -1,0 +1,409 @@
+/// Cross-site scripting by reading the value as a browser would: an HTML tokenizer finds tags and
+/// their attributes (event handlers, URL attributes with script schemes, styles with expressions),
+/// then the value is checked in the contexts it may land in: inside an attribute (a quote, then a
+/// new handler), inside a URL (`javascript:` followed by code), and inside a script (a call of the
+/// functions payloads prove themselves with, window objects indexed by strings, JSFuck).
+enum CrossSiteScripting {
+    /// Tags that run or load script by themselves.
+    static let scriptTags: Set<String> = [
+        "script", "iframe", "frame", "frameset", "object", "embed", "applet", "base", "import", "isindex", "layer",
+        "ilayer", "bgsound", "vmlframe", "xss", "portal", "handler", "listener",
+    ]
+
+    static let urlAttributes: Set<String> = [
+        "href", "src", "action", "formaction", "data", "xlink:href", "background", "dynsrc", "lowsrc", "poster",
+        "code", "codebase", "values", "from", "to", "by", "srcdoc", "content", "url", "ping", "manifest", "cite",
+        "longdesc", "usemap", "profile", "classid", "archive", "icon", "xmlns", "folder", "datasrc", "attributename",
+        "style",
+    ]
+
+    static let scriptFunctions: Set<String> = [
+        "alert", "prompt", "confirm", "eval", "settimeout", "setinterval", "execscript", "fromcharcode", "atob",
+        "write", "writeln", "open", "import", "function", "constructor", "print", "console.log", "fetch",
+        "importscripts", "showmodaldialog", "msgbox", "createelement", "appendchild", "unescape",
+    ]
+
+    static let windowObjects: Set<String> = [
+        "self", "top", "window", "this", "parent", "frames", "globalthis", "document", "content", "opener",
+        "location",
+    ]
+
+    static let benignOnWords: Set<String> = [
+        "one", "only", "once", "online", "onto", "onset", "ongoing", "onion", "ones", "onwards", "onward",
+        "onboarding", "onboard", "onsite", "onscreen", "onlinepay", "onchain",
+    ]
+
+    /// Whether a (decoded, lower-cased) value carries script.
+    static func detect(_ raw: [UInt8], strict: Bool) -> Bool {
+        var value = raw
+        if value.contains("+adw") { value = utf7Folded(value) }
+        var hasAngle = false
+        var hasColon = false
+        var hasParen = false
+        var hasEquals = false
+        var hasBracket = false
+        var hasQuote = false
+        for byte in value {
+            switch byte {
+            case UInt8(ascii: "<"): hasAngle = true
+            case UInt8(ascii: ":"): hasColon = true
+            case UInt8(ascii: "("), UInt8(ascii: "`"): hasParen = true
+            case UInt8(ascii: "="): hasEquals = true
+            case UInt8(ascii: "["): hasBracket = true
+            case UInt8(ascii: "\""), UInt8(ascii: "'"): hasQuote = true
+            default: break
+            }
+        }
+        if hasAngle, tags(value, strict: strict) { return true }
+        if hasEquals, hasQuote || hasAngle || hasParen, eventHandlerBreakout(value) { return true }
+        if hasColon, scriptURL(value) { return true }
+        if hasParen || hasBracket, scriptCode(value, strict: strict) { return true }
+        return false
+    }
+
+    /// UTF-7 as old browsers sniffed it: `+ADw-` is `<`, `+AD4-` is `>`, `+ACI-` is `"`.
+    static func utf7Folded(_ value: [UInt8]) -> [UInt8] {
+        var output: [UInt8] = []
+        var index = 0
+        while index < value.count {
+            if value.hasBytes("+adw-", at: index) || value.hasBytes("+adw", at: index) {
+                output.append(UInt8(ascii: "<"))
+                index += value.hasBytes("+adw-", at: index) ? 5 : 4
+            } else if value.hasBytes("+ad4-", at: index) {
+                output.append(UInt8(ascii: ">"))
+                index += 5
+            } else if value.hasBytes("+aci-", at: index) {
+                output.append(UInt8(ascii: "\""))
+                index += 5
+            } else {
+                output.append(value[index])
+                index += 1
+            }
+        }
+        return output
+    }
+
+    // MARK: Tags
+
+    private static func tags(_ value: [UInt8], strict: Bool) -> Bool {
+        var index = 0
+        let count = value.count
+        while index < count {
+            guard value[index] == UInt8(ascii: "<") else {
+                index += 1
+                continue
+            }
+            var cursor = index + 1
+            // browsers skip nothing here, but `<%00script` and `< script` tricks are folded by the decoders
+            guard cursor < count else { return false }
+            if value[cursor] == UInt8(ascii: "/") {
+                // A closing tag followed by a new tag is handled when the new tag is reached.
+                index = cursor
+                continue
+            }
+            guard ShieldByte.isLetter(value[cursor]) else {
+                index = cursor
+                continue
+            }
+            let nameStart = cursor
+            while cursor < count, ShieldByte.isLetter(value[cursor]) || ShieldByte.isDigit(value[cursor])
+                || value[cursor] == UInt8(ascii: ":") || value[cursor] == UInt8(ascii: "-")
+            {
+                cursor += 1
+            }
+            let name = String(decoding: value[nameStart..<cursor], as: UTF8.self)
+            let delimiter = cursor < count ? value[cursor] : 0
+            let endsName =
+                cursor >= count || ShieldByte.isSpace(delimiter) || delimiter == UInt8(ascii: "/")
+                || delimiter == UInt8(ascii: ">") || delimiter < 0x20 || delimiter == UInt8(ascii: "\"")
+                || delimiter == UInt8(ascii: "'")
+            guard endsName else {
+                index = cursor
+                continue
+            }
+            let localName = name.split(separator: ":").last.map(String.init) ?? name
+            if scriptTags.contains(localName) {
+                // `<script>`, `<iframe src…`: tags that run script by themselves.
+                return true
+            }
+            if localName == "style", styleRunsScript(value[cursor...]) { return true }
+            if localName == "meta", value[cursor...].prefix(300).contains(where: { $0 == UInt8(ascii: ">") }) {
+                let rest = compacted(value[cursor...].prefix(300))
+                if rest.contains("utf-7") || rest.contains("script:") || rest.contains("data:text") { return true }
+            }
+            if attributes(value, from: cursor, tag: localName) { return true }
+            index = cursor
+        }
+        return false
+    }
+
+    /// Reads a tag's attributes up to `>`; true on an event handler, a script URL or a script style.
+    private static func attributes(_ value: [UInt8], from start: Int, tag: String) -> Bool {
+        var cursor = start
+        let count = value.count
+        var seen = 0
+        while cursor < count, seen < 64 {
+            while cursor < count, ShieldByte.isSpace(value[cursor]) || value[cursor] == UInt8(ascii: "/")
+                || value[cursor] == UInt8(ascii: "\"") || value[cursor] == UInt8(ascii: "'") || value[cursor] < 0x20
+            {
+                cursor += 1
+            }
+            guard cursor < count, value[cursor] != UInt8(ascii: ">") else { return false }
+            let nameStart = cursor
+            while cursor < count, !ShieldByte.isSpace(value[cursor]), value[cursor] != UInt8(ascii: "="),
+                value[cursor] != UInt8(ascii: ">"), value[cursor] != UInt8(ascii: "/")
+            {
+                cursor += 1
+            }
+            let name = value[nameStart..<cursor]
+            seen += 1
+            if name.count > 2, name.first == UInt8(ascii: "o"), name.dropFirst().first == UInt8(ascii: "n"),
+                name.dropFirst(2).allSatisfy(ShieldByte.isLetter)
+            {
+                return true
+            }
+            while cursor < count, ShieldByte.isSpace(value[cursor]) { cursor += 1 }
+            guard cursor < count, value[cursor] == UInt8(ascii: "=") else { continue }
+            cursor += 1
+            while cursor < count, ShieldByte.isSpace(value[cursor]) { cursor += 1 }
+            var valueStart = cursor
+            var valueEnd = cursor
+            if cursor < count, value[cursor] == UInt8(ascii: "\"") || value[cursor] == UInt8(ascii: "'")
+                || value[cursor] == UInt8(ascii: "`")
+            {
+                let quote = value[cursor]
+                valueStart = cursor + 1
+                valueEnd = valueStart
+                while valueEnd < count, value[valueEnd] != quote { valueEnd += 1 }
+                cursor = Swift.min(count, valueEnd + 1)
+            } else {
+                while valueEnd < count, !ShieldByte.isSpace(value[valueEnd]), value[valueEnd] != UInt8(ascii: ">") {
+                    valueEnd += 1
+                }
+                cursor = valueEnd
+            }
+            let attribute = String(decoding: name, as: UTF8.self)
+            if urlAttributes.contains(attribute) {
+                let compact = compacted(value[valueStart..<valueEnd])
+                if startsWithScriptScheme(compact, at: 0) { return true }
+                if attribute == "style" || tag == "style",
+                    compact.contains("expression(") || compact.contains("javascript:") || compact.contains("-moz-binding")
+                        || compact.contains("behavior:") || compact.contains("behaviour:")
+                {
+                    return true
+                }
+                if attribute == "srcdoc", compact.contains("<") { return true }
+                if attribute == "content", tag == "meta", compact.contains("url=") && compact.contains("script:") {
+                    return true
+                }
+            }
+        }
+        return false
+    }
+
+    /// A `<style>` element whose rules run script: `expression()`, `-moz-binding`, `behavior`,
+    /// `javascript:` URLs, `@import`.
+    private static func styleRunsScript(_ rest: ArraySlice<UInt8>) -> Bool {
+        let compact = compacted(rest.prefix(2_048))
+        return compact.contains("expression(") || compact.contains("javascript:") || compact.contains("-moz-binding")
+            || compact.contains("behavior:") || compact.contains("@import") || compact.contains("<script")
+    }
+
+    /// The bytes with whitespace, controls and HTML comments removed, as browsers skip them in schemes.
+    static func compacted(_ slice: ArraySlice<UInt8>) -> [UInt8] {
+        var output: [UInt8] = []
+        output.reserveCapacity(slice.count)
+        var index = slice.startIndex
+        while index < slice.endIndex {
+            let byte = slice[index]
+            if byte <= 0x20 {
+                index += 1
+                continue
+            }
+            output.append(byte)
+            index += 1
+        }
+        return output
+    }
+
+    static func startsWithScriptScheme(_ bytes: [UInt8], at index: Int) -> Bool {
+        if bytes.hasBytes("javascript:", at: index) {
+            // `javascript:void(0)`, `javascript:;`: the inert links every site has
+            let body = index + 11
+            if bytes.count == body || bytes.hasBytes(";", at: body) && bytes.count <= body + 1 { return false }
+            if bytes.hasBytes("void(0)", at: body) || bytes.hasBytes("void0", at: body) || bytes.hasBytes("void(0);", at: body) {
+                let end = body + (bytes.hasBytes("void(0)", at: body) ? 7 : 5)
+                if end >= bytes.count || bytes[end] == UInt8(ascii: ";") && end + 1 >= bytes.count
+                    || bytes[end] == UInt8(ascii: "\"") || bytes[end] == UInt8(ascii: "'")
+                {
+                    return false
+                }
+            }
+            return true
+        }
+        return bytes.hasBytes("javascript:", at: index) || bytes.hasBytes("vbscript:", at: index)
+            || bytes.hasBytes("livescript:", at: index) || bytes.hasBytes("data:text/html", at: index)
+            || bytes.hasBytes("data:image/svg", at: index) || bytes.hasBytes("data:application/x", at: index)
+            || bytes.hasBytes("data:text/xml", at: index) || bytes.hasBytes("mocha:", at: index)
+    }
+
+    // MARK: Attribute context
+
+    /// `" onmouseover="alert(1)`, `' autofocus onfocus=alert(1) x='`: leaving an attribute's value to
+    /// add an event handler.
+    private static func eventHandlerBreakout(_ value: [UInt8]) -> Bool {
+        var index = 0
+        let count = value.count
+        while let found = value.firstIndex(of: "on", from: index) {
+            index = found + 2
+            if found > 0 {
+                let before = value[found - 1]
+                guard ShieldByte.isSpace(before) || before == UInt8(ascii: "\"") || before == UInt8(ascii: "'")
+                    || before == UInt8(ascii: "/") || before == UInt8(ascii: ";") || before == UInt8(ascii: "`")
+                    || before < 0x20
+                else { continue }
+            }
+            var end = found + 2
+            while end < count, ShieldByte.isLetter(value[end]) { end += 1 }
+            guard end - found >= 5, end - found <= 30 else { continue }
+            let word = String(decoding: value[found..<end], as: UTF8.self)
+            if benignOnWords.contains(word) { continue }
+            var cursor = end
+            while cursor < count, ShieldByte.isSpace(value[cursor]) { cursor += 1 }
+            guard cursor < count, value[cursor] == UInt8(ascii: "=") else { continue }
+            cursor += 1
+            while cursor < count, ShieldByte.isSpace(value[cursor]) || value[cursor] == UInt8(ascii: "\"")
+                || value[cursor] == UInt8(ascii: "'")
+            {
+                cursor += 1
+            }
+            // The handler's body must read as script: a call, an assignment or a property access.
+            var body = cursor
+            var code = false
+            while body < count, body - cursor < 200 {
+                let byte = value[body]
+                if byte == UInt8(ascii: "(") || byte == UInt8(ascii: "`") || byte == UInt8(ascii: "=")
+                    || byte == UInt8(ascii: "[") || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "&")
+                    || byte == UInt8(ascii: "\\")
+                {
+                    code = true
+                    break
+                }
+                if ShieldByte.isSpace(byte) || byte == UInt8(ascii: ">") { break }
+                body += 1
+            }
+            if code { return true }
+        }
+        return false
+    }
+
+    // MARK: URL context
+
+    private static func scriptURL(_ value: [UInt8]) -> Bool {
+        guard value.contains("script:") || value.contains("data:") || value.contains("mocha:")
+            || value.contains("script&") || value.contains("\t") || value.contains("\n")
+        else { return false }
+        let compact = compacted(value[...])
+        var index = 0
+        while index < compact.count {
+            if startsWithScriptScheme(compact, at: index) {
+                let atBoundary =
+                    index == 0 || !ShieldByte.isLetter(compact[index - 1])
+                    || compact.hasBytes("javascript:", at: index) && index >= 0
+                if atBoundary {
+                    // Code must follow: `javascript: basics of the language` is prose.
+                    let schemeEnd = (compact[index...].firstIndex(of: UInt8(ascii: ":")) ?? index) + 1
+                    if compact.hasBytes("data:", at: index) { return true }
+                    let original = value.firstIndex(of: "script:", from: 0).map { $0 + 7 }
+                    if let original, original < value.count, ShieldByte.isSpace(value[original]) {
+                        // a space after the scheme: code only if script syntax follows in the next words
+                        let rest = value[original...].prefix(80)
+                        if rest.contains(where: {
+                            $0 == UInt8(ascii: "(") || $0 == UInt8(ascii: "`") || $0 == UInt8(ascii: "=")
+                        }) {
+                            return true
+                        }
+                    } else if schemeEnd < compact.count {
+                        return true
+                    }
+                }
+            }
+            index += 1
+        }
+        return false
+    }
+
+    // MARK: Script context
+
+    private static func scriptCode(_ value: [UInt8], strict: Bool) -> Bool {
+        let count = value.count
+        var index = 0
+        var jsfuckRun = 0
+        while index < count {
+            let byte = value[index]
+            switch byte {
+            case UInt8(ascii: "["), UInt8(ascii: "]"), UInt8(ascii: "("), UInt8(ascii: ")"), UInt8(ascii: "!"),
+                UInt8(ascii: "+"):
+                jsfuckRun += 1
+                if jsfuckRun >= 24 { return true }
+            default:
+                jsfuckRun = 0
+            }
+            guard ShieldByte.isLetter(byte), index == 0 || !ShieldByte.isWordByte(value[index - 1]) else {
+                index += 1
+                continue
+            }
+            var end = index + 1
+            while end < count, ShieldByte.isWordByte(value[end]) || value[end] == UInt8(ascii: "$") { end += 1 }
+            let word = String(decoding: value[index..<end], as: UTF8.self)
+            var cursor = end
+            while cursor < count, ShieldByte.isSpace(value[cursor]) { cursor += 1 }
+            let next = cursor < count ? value[cursor] : 0
+            if scriptFunctions.contains(word) {
+                if next == UInt8(ascii: "`") { return true }
+                if next == UInt8(ascii: "("), cursor + 1 <= count {
+                    let argument = cursor + 1 < count ? value[cursor + 1] : 0
+                    let tight = cursor == end
+                    if argument == UInt8(ascii: ")") || argument == UInt8(ascii: "'") || argument == UInt8(ascii: "\"")
+                        || argument == UInt8(ascii: "`") || ShieldByte.isDigit(argument) || argument == UInt8(ascii: "/")
+                        || (tight && (ShieldByte.isLetter(argument) || argument == UInt8(ascii: "[")))
+                    {
+                        if word == "open" || word == "write" || word == "print" || word == "fetch" || word == "function"
+                            || word == "import"
+                        {
+                            // common words: only as a method or with script around
+                            if index > 0, value[index - 1] == UInt8(ascii: ".") { return true }
+                            if word == "function", argument == UInt8(ascii: ")") { return true }
+                            index = end
+                            continue
+                        }
+                        return true
+                    }
+                }
+                if next == UInt8(ascii: ")"), index > 0, value[index - 1] == UInt8(ascii: "(") {
+                    // `[1].find(alert)`, `(alert)(1)`
+                    return word == "alert" || word == "prompt" || word == "confirm" || word == "eval"
+                }
+            }
+            if windowObjects.contains(word), next == UInt8(ascii: "["), cursor + 1 < count {
+                let inside = value[cursor + 1]
+                if inside == UInt8(ascii: "'") || inside == UInt8(ascii: "\"") || inside == UInt8(ascii: "`")
+                    || inside == UInt8(ascii: "/") || inside == UInt8(ascii: "(") || !ShieldByte.isDigit(inside)
+                {
+                    return true
+                }
+            }
+            if word == "document" || word == "window",
+                value.hasBytes(".cookie", at: end) || value.hasBytes(".domain", at: end)
+                    || value.hasBytes(".location", at: end) || value.hasBytes(".write", at: end)
+            {
+                return true
+            }
+            if word == "constructor", value.hasBytes(".constructor", at: end) || value.hasBytes("(", at: end) {
+                return true
+            }
+            index = end
+        }
+        return false
+    }
+}

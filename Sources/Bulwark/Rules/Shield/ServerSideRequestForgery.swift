@@ -1,0 +1,137 @@
+/// Server-side request forgery by parsing every URL in a value: its scheme (gopher, dict, ldap and
+/// the other schemes that reach internal services), its host (cloud metadata names and addresses,
+/// loopback and link-local, private networks) and IP literals in every notation a resolver accepts
+/// (decimal, octal and hex parts, the one- to four-part short forms, IPv6 and IPv4-mapped IPv6).
+enum ServerSideRequestForgery {
+    static let dangerousSchemes: Set<String> = [
+        "gopher", "dict", "ldap", "ldaps", "tftp", "jar", "netdoc", "sftp", "telnet", "ssh", "smb", "rmi", "iiop",
+        "expect", "imap", "pop3", "smtp", "mysql", "redis", "memcache", "zookeeper",
+    ]
+
+    static let internalHosts: Set<String> = [
+        "localhost", "localhost.localdomain", "ip6-localhost", "ip6-loopback", "metadata.google.internal",
+        "metadata", "instance-data", "instance-data.ec2.internal", "metadata.azure.com", "kubernetes.default",
+        "kubernetes.default.svc", "kubernetes.default.svc.cluster.local", "metadata.packet.net",
+        "metadata.tencentyun.com", "burpcollaborator.net", "oastify.com", "interact.sh", "oast.fun", "oast.pro",
+        "oast.live", "oast.site", "oast.online", "oast.me", "nip.io", "xip.io", "sslip.io", "localtest.me",
+        "lvh.me", "vcap.me", "127.0.0.1.nip.io", "requestbin.net", "webhook.site", "ngrok.io",
+    ]
+
+    /// Whether a (decoded, lower-cased) value points the server at an internal or unusual target.
+    static func detect(_ value: [UInt8], strict: Bool) -> Bool {
+        var index = 0
+        while let found = value.firstIndex(of: "://", from: index) {
+            index = found + 3
+            var start = found
+            while start > 0, ShieldByte.isLetter(value[start - 1]) || value[start - 1] == UInt8(ascii: "+")
+                || value[start - 1] == UInt8(ascii: "-")
+            {
+                start -= 1
+            }
+            let scheme = String(decoding: value[start..<found], as: UTF8.self)
+            if dangerousSchemes.contains(scheme) { return true }
+            if hostIsInternal(value, authorityAt: found + 3, strict: strict) { return true }
+        }
+        // Protocol-relative and bare hosts: `//169.254.169.254/`, `169.254.169.254/latest/meta-data`
+        if value.contains("169.254.169.254") || value.contains("metadata.google.internal")
+            || value.contains("100.100.100.200") || value.contains("fd00:ec2::254") || value.contains("/latest/meta-data")
+            || value.contains("/computemetadata/v1") || value.contains("/metadata/instance")
+        {
+            return true
+        }
+        return false
+    }
+
+    private static func hostIsInternal(_ value: [UInt8], authorityAt start: Int, strict: Bool) -> Bool {
+        var end = start
+        while end < value.count, end - start < 300 {
+            let byte = value[end]
+            if byte == UInt8(ascii: "/") || byte == UInt8(ascii: "?") || byte == UInt8(ascii: "#")
+                || byte == UInt8(ascii: "\\") || ShieldByte.isSpace(byte) || byte == UInt8(ascii: "\"")
+                || byte == UInt8(ascii: "'") || byte == UInt8(ascii: "<") || byte == UInt8(ascii: ">")
+            {
+                break
+            }
+            end += 1
+        }
+        var authority = value[start..<end]
+        if let at = authority.lastIndex(of: UInt8(ascii: "@")) { authority = authority[(at + 1)...] }
+        var host: ArraySlice<UInt8>
+        if authority.first == UInt8(ascii: "[") {
+            guard let close = authority.firstIndex(of: UInt8(ascii: "]")) else { return false }
+            host = authority[(authority.startIndex + 1)..<close]
+        } else if let colon = authority.firstIndex(of: UInt8(ascii: ":")) {
+            host = authority[..<colon]
+        } else {
+            host = authority
+        }
+        while host.last == UInt8(ascii: ".") { host = host.dropLast() }
+        guard !host.isEmpty else { return false }
+        let name = String(decoding: host, as: UTF8.self)
+        if internalHosts.contains(name) { return true }
+        if let dot = name.firstIndex(of: "."), internalHosts.contains(String(name[name.index(after: dot)...])),
+            name.hasSuffix(".nip.io") || name.hasSuffix(".xip.io") || name.hasSuffix(".sslip.io")
+                || name.hasSuffix(".burpcollaborator.net") || name.hasSuffix(".oastify.com")
+                || name.hasSuffix(".interact.sh") || name.hasSuffix(".localtest.me")
+        {
+            return true
+        }
+        if name.hasSuffix(".internal") || name.hasSuffix(".localhost") { return true }
+        if let address = IPAddress(name) {
+            return !address.isGlobal || strict
+        }
+        if let (address, canonical) = lenientIPv4(host) {
+            // 2130706433, 0x7f000001, 0177.0.0.1, 127.1: notations only an attack uses
+            return !canonical || !address.isGlobal || strict
+        }
+        return false
+    }
+
+    /// An IPv4 address as `inet_aton` reads it: one to four parts, each decimal, octal (leading 0) or
+    /// hex (0x); and whether the text was the canonical dotted quad.
+    static func lenientIPv4(_ host: ArraySlice<UInt8>) -> (IPAddress, Bool)? {
+        var parts: [UInt64] = []
+        var canonical = true
+        var index = host.startIndex
+        while index < host.endIndex {
+            guard parts.count < 4 else { return nil }
+            var value: UInt64 = 0
+            var radix: UInt64 = 10
+            var digits = 0
+            if host[index] == UInt8(ascii: "0"), index + 1 < host.endIndex, host[index + 1] == UInt8(ascii: "x") {
+                radix = 16
+                index += 2
+                canonical = false
+            } else if host[index] == UInt8(ascii: "0"), index + 1 < host.endIndex, host[index + 1] != UInt8(ascii: ".") {
+                radix = 8
+                canonical = false
+            }
+            while index < host.endIndex, host[index] != UInt8(ascii: ".") {
+                guard let digit = ShieldDecoding.hexValue(host[index]), UInt64(digit) < radix else { return nil }
+                value = value * radix + UInt64(digit)
+                guard value <= 0xFFFF_FFFF else { return nil }
+                digits += 1
+                index += 1
+            }
+            guard digits > 0 || radix == 16 else { return nil }
+            parts.append(value)
+            if index < host.endIndex { index += 1 }
+        }
+        guard !parts.isEmpty else { return nil }
+        if parts.count != 4 { canonical = false }
+        var address: UInt64 = 0
+        for (position, part) in parts.enumerated() {
+            if position == parts.count - 1 {
+                let remainingBits = UInt64(8 * (4 - position))
+                guard remainingBits == 64 ? true : part < (1 << remainingBits) else { return nil }
+                address |= part
+            } else {
+                guard part <= 0xFF else { return nil }
+                address |= part << UInt64(8 * (3 - position))
+            }
+        }
+        let text = "\(address >> 24 & 0xFF).\(address >> 16 & 0xFF).\(address >> 8 & 0xFF).\(address & 0xFF)"
+        guard let ip = IPAddress(text) else { return nil }
+        return (ip, canonical)
+    }
+}

@@ -1,0 +1,339 @@
+/// The decoders Shield applies to every inspected value, as an attacker would exploit them: the
+/// application (or a library behind it) may decode a value more than once, so the detectors see each
+/// layer. Every decoder is a single pass, linear in its input, and never fails: an invalid escape is
+/// kept as it is, as servers keep it.
+enum ShieldDecoding {
+    /// The layers of a value worth inspecting: the value as the application receives it, then each
+    /// further percent-decoding (double and triple encoding, `%uXXXX`), then a canonical form with
+    /// overlong and full-width encodings folded to ASCII, HTML entities and JavaScript escapes
+    /// resolved, and ASCII lower-cased. Duplicates are dropped.
+    static func layers(of value: [UInt8], maximumPercentRounds: Int = 3) -> [[UInt8]] {
+        var layers: [[UInt8]] = [lowercased(value)]
+        var current = value
+        var rounds = 0
+        while rounds < maximumPercentRounds, current.contains(UInt8(ascii: "%")) {
+            let decoded = percentDecoded(current, plusAsSpace: false)
+            if decoded == current { break }
+            current = decoded
+            rounds += 1
+            layers.append(lowercased(current))
+        }
+        var canonical = foldEncodings(current)
+        if canonical.contains(UInt8(ascii: "&")) { canonical = htmlEntitiesDecoded(canonical) }
+        if canonical.contains(UInt8(ascii: "\\")) { canonical = escapesDecoded(canonical) }
+        canonical = lowercased(canonical)
+        if !layers.contains(canonical) { layers.append(canonical) }
+        return layers
+    }
+
+    @inline(__always)
+    static func hexValue(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte &- UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte &- UInt8(ascii: "a") &+ 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte &- UInt8(ascii: "A") &+ 10
+        default: nil
+        }
+    }
+
+    /// ASCII lower-casing; other bytes are kept.
+    static func lowercased(_ bytes: [UInt8]) -> [UInt8] {
+        guard bytes.contains(where: { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") }) else { return bytes }
+        return bytes.map { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") ? $0 | 0x20 : $0 }
+    }
+
+    /// One round of percent-decoding: `%XX`, and IIS's `%uXXXX` as UTF-8; `+` as a space where asked.
+    static func percentDecoded<C: Collection<UInt8>>(_ bytes: C, plusAsSpace: Bool) -> [UInt8]
+    where C.Index == Int {
+        var output: [UInt8] = []
+        output.reserveCapacity(bytes.count)
+        var index = bytes.startIndex
+        let end = bytes.endIndex
+        while index < end {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "%") {
+                if index + 2 < end, let high = hexValue(bytes[index + 1]), let low = hexValue(bytes[index + 2]) {
+                    output.append(high << 4 | low)
+                    index += 3
+                    continue
+                }
+                if index + 5 < end, bytes[index + 1] | 0x20 == UInt8(ascii: "u"),
+                    let a = hexValue(bytes[index + 2]), let b = hexValue(bytes[index + 3]),
+                    let c = hexValue(bytes[index + 4]), let d = hexValue(bytes[index + 5])
+                {
+                    let scalar = UInt32(a) << 12 | UInt32(b) << 8 | UInt32(c) << 4 | UInt32(d)
+                    appendUTF8(scalar, to: &output)
+                    index += 6
+                    continue
+                }
+            } else if plusAsSpace, byte == UInt8(ascii: "+") {
+                output.append(UInt8(ascii: " "))
+                index += 1
+                continue
+            }
+            output.append(byte)
+            index += 1
+        }
+        return output
+    }
+
+    static func appendUTF8(_ scalar: UInt32, to output: inout [UInt8]) {
+        switch scalar {
+        case 0..<0x80: output.append(UInt8(scalar))
+        case 0x80..<0x800:
+            output.append(UInt8(0xC0 | scalar >> 6))
+            output.append(UInt8(0x80 | scalar & 0x3F))
+        case 0x800..<0x10000:
+            // Full-width ASCII (U+FF01–U+FF5E) is folded here, as best-fit mappings do.
+            if scalar >= 0xFF01, scalar <= 0xFF5E {
+                output.append(UInt8(scalar - 0xFF01 + 0x21))
+                return
+            }
+            output.append(UInt8(0xE0 | scalar >> 12))
+            output.append(UInt8(0x80 | (scalar >> 6) & 0x3F))
+            output.append(UInt8(0x80 | scalar & 0x3F))
+        case 0x10000..<0x110000:
+            output.append(UInt8(0xF0 | scalar >> 18))
+            output.append(UInt8(0x80 | (scalar >> 12) & 0x3F))
+            output.append(UInt8(0x80 | (scalar >> 6) & 0x3F))
+            output.append(UInt8(0x80 | scalar & 0x3F))
+        default: output.append(UInt8(ascii: "?"))
+        }
+    }
+
+    /// Folds encodings that decoders turn into ASCII: overlong UTF-8 (`C0 AE` for `.`, `E0 80 AF` for
+    /// `/`), full-width forms (U+FF01–U+FF5E), and NUL and other C0 controls except tab and newlines,
+    /// which are dropped (they truncate or split tokens in the interpreters attacked).
+    static func foldEncodings(_ bytes: [UInt8]) -> [UInt8] {
+        guard bytes.contains(where: { $0 >= 0xC0 || ($0 < 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D) }) else {
+            return bytes
+        }
+        var output: [UInt8] = []
+        output.reserveCapacity(bytes.count)
+        var index = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == 0xC0 || byte == 0xC1, index + 1 < bytes.count, bytes[index + 1] & 0xC0 == 0x80 {
+                output.append((byte & 0x1F) << 6 | bytes[index + 1] & 0x3F)
+                index += 2
+                continue
+            }
+            if byte == 0xE0, index + 2 < bytes.count, bytes[index + 1] & 0xE0 == 0x80, bytes[index + 2] & 0xC0 == 0x80 {
+                let scalar = UInt32(bytes[index + 1] & 0x3F) << 6 | UInt32(bytes[index + 2] & 0x3F)
+                if scalar < 0x80 { output.append(UInt8(scalar)) } else { appendUTF8(scalar, to: &output) }
+                index += 3
+                continue
+            }
+            if byte == 0xEF, index + 2 < bytes.count, bytes[index + 1] == 0xBC || bytes[index + 1] == 0xBD,
+                bytes[index + 2] & 0xC0 == 0x80
+            {
+                let scalar = 0xF000 | UInt32(bytes[index + 1] & 0x3F) << 6 | UInt32(bytes[index + 2] & 0x3F)
+                if scalar >= 0xFF01, scalar <= 0xFF5E {
+                    output.append(UInt8(scalar - 0xFF01 + 0x21))
+                    index += 3
+                    continue
+                }
+            }
+            if byte < 0x20, byte != 0x09, byte != 0x0A, byte != 0x0D {
+                index += 1
+                continue
+            }
+            output.append(byte)
+            index += 1
+        }
+        return output
+    }
+
+    private static let namedEntities: [[UInt8]: UInt8] = {
+        let table: [(String, Character)] = [
+            ("lt", "<"), ("gt", ">"), ("quot", "\""), ("apos", "'"), ("amp", "&"), ("colon", ":"),
+            ("tab", "\t"), ("newline", "\n"), ("lpar", "("), ("rpar", ")"), ("sol", "/"), ("bsol", "\\"),
+            ("percnt", "%"), ("num", "#"), ("nbsp", " "), ("equals", "="), ("grave", "`"), ("lsqb", "["),
+            ("rsqb", "]"), ("lcub", "{"), ("rcub", "}"), ("period", "."), ("comma", ","), ("semi", ";"),
+            ("excl", "!"), ("quest", "?"), ("plus", "+"), ("ast", "*"), ("dollar", "$"), ("verbar", "|"),
+            ("lowbar", "_"), ("hyphen", "-"), ("dash", "-"),
+        ]
+        var map: [[UInt8]: UInt8] = [:]
+        for (name, character) in table { map[Array(name.utf8)] = character.asciiValue! }
+        return map
+    }()
+
+    /// Resolves HTML character references: decimal and hex (`&#106;`, `&#x6A`, leading zeros, the
+    /// semicolon optional as browsers allow) and the named entities scripts are smuggled with.
+    static func htmlEntitiesDecoded(_ bytes: [UInt8]) -> [UInt8] {
+        var output: [UInt8] = []
+        output.reserveCapacity(bytes.count)
+        var index = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            guard byte == UInt8(ascii: "&"), index + 2 < bytes.count else {
+                output.append(byte)
+                index += 1
+                continue
+            }
+            var cursor = index + 1
+            if bytes[cursor] == UInt8(ascii: "#") {
+                cursor += 1
+                let hex = cursor < bytes.count && bytes[cursor] | 0x20 == UInt8(ascii: "x")
+                if hex { cursor += 1 }
+                var scalar: UInt32 = 0
+                var digits = 0
+                while cursor < bytes.count, digits < 12 {
+                    let digit: UInt8?
+                    if hex { digit = hexValue(bytes[cursor]) } else {
+                        digit =
+                            bytes[cursor] >= UInt8(ascii: "0") && bytes[cursor] <= UInt8(ascii: "9")
+                            ? bytes[cursor] - UInt8(ascii: "0") : nil
+                    }
+                    guard let digit else { break }
+                    scalar = Swift.min(scalar * (hex ? 16 : 10) + UInt32(digit), 0x11_0000)
+                    digits += 1
+                    cursor += 1
+                }
+                if digits > 0 {
+                    if cursor < bytes.count, bytes[cursor] == UInt8(ascii: ";") { cursor += 1 }
+                    appendUTF8(scalar, to: &output)
+                    index = cursor
+                    continue
+                }
+            } else {
+                var end = cursor
+                while end < bytes.count, end - cursor < 8, (bytes[end] | 0x20) >= UInt8(ascii: "a"),
+                    (bytes[end] | 0x20) <= UInt8(ascii: "z")
+                {
+                    end += 1
+                }
+                if end > cursor, let character = namedEntities[lowercased(Array(bytes[cursor..<end]))] {
+                    if end < bytes.count, bytes[end] == UInt8(ascii: ";") { end += 1 }
+                    output.append(character)
+                    index = end
+                    continue
+                }
+            }
+            output.append(byte)
+            index += 1
+        }
+        return output
+    }
+
+    /// Resolves JavaScript and C-style escapes: `\xHH`, `\uHHHH`, `\u{H…}` and octal `\OOO`.
+    static func escapesDecoded(_ bytes: [UInt8]) -> [UInt8] {
+        var output: [UInt8] = []
+        output.reserveCapacity(bytes.count)
+        var index = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            guard byte == UInt8(ascii: "\\"), index + 1 < bytes.count else {
+                output.append(byte)
+                index += 1
+                continue
+            }
+            let next = bytes[index + 1]
+            if next | 0x20 == UInt8(ascii: "x"), index + 3 < bytes.count,
+                let high = hexValue(bytes[index + 2]), let low = hexValue(bytes[index + 3])
+            {
+                appendUTF8(UInt32(high << 4 | low), to: &output)
+                index += 4
+                continue
+            }
+            if next | 0x20 == UInt8(ascii: "u") {
+                if index + 2 < bytes.count, bytes[index + 2] == UInt8(ascii: "{") {
+                    var cursor = index + 3
+                    var scalar: UInt32 = 0
+                    while cursor < bytes.count, cursor - index < 12, let digit = hexValue(bytes[cursor]) {
+                        scalar = Swift.min(scalar << 4 | UInt32(digit), 0x11_0000)
+                        cursor += 1
+                    }
+                    if cursor < bytes.count, bytes[cursor] == UInt8(ascii: "}"), cursor > index + 3 {
+                        appendUTF8(scalar, to: &output)
+                        index = cursor + 1
+                        continue
+                    }
+                } else if index + 5 < bytes.count, let a = hexValue(bytes[index + 2]), let b = hexValue(bytes[index + 3]),
+                    let c = hexValue(bytes[index + 4]), let d = hexValue(bytes[index + 5])
+                {
+                    appendUTF8(UInt32(a) << 12 | UInt32(b) << 8 | UInt32(c) << 4 | UInt32(d), to: &output)
+                    index += 6
+                    continue
+                }
+            }
+            if next >= UInt8(ascii: "0"), next <= UInt8(ascii: "7") {
+                var cursor = index + 1
+                var scalar: UInt32 = 0
+                while cursor < bytes.count, cursor - index <= 3, bytes[cursor] >= UInt8(ascii: "0"),
+                    bytes[cursor] <= UInt8(ascii: "7")
+                {
+                    scalar = scalar << 3 | UInt32(bytes[cursor] - UInt8(ascii: "0"))
+                    cursor += 1
+                }
+                if scalar > 0 {
+                    appendUTF8(scalar, to: &output)
+                    index = cursor
+                    continue
+                }
+            }
+            output.append(byte)
+            index += 1
+        }
+        return output
+    }
+}
+
+extension Array where Element == UInt8 {
+    /// Whether `needle` (ASCII, lower-case) occurs; a plain scan, linear for the short needles used.
+    @inline(__always)
+    func contains(_ needle: StaticString) -> Bool { firstIndex(of: needle, from: 0) != nil }
+
+    /// The first index at or after `start` where `needle` occurs.
+    func firstIndex(of needle: StaticString, from start: Int) -> Int? {
+        let count = needle.utf8CodeUnitCount
+        guard count > 0, self.count - start >= count else { return nil }
+        return needle.withUTF8Buffer { pattern -> Int? in
+            withUnsafeBufferPointer { haystack -> Int? in
+                let first = pattern[0]
+                var index = start
+                let last = haystack.count - count
+                while index <= last {
+                    if haystack[index] == first {
+                        var matched = 1
+                        while matched < count, haystack[index + matched] == pattern[matched] { matched += 1 }
+                        if matched == count { return index }
+                    }
+                    index += 1
+                }
+                return nil
+            }
+        }
+    }
+
+    /// Whether the bytes at `index` are `needle`.
+    @inline(__always)
+    func hasBytes(_ needle: StaticString, at index: Int) -> Bool {
+        let count = needle.utf8CodeUnitCount
+        guard index >= 0, index + count <= self.count else { return false }
+        return needle.withUTF8Buffer { pattern in
+            var offset = 0
+            while offset < count {
+                if self[index + offset] != pattern[offset] { return false }
+                offset += 1
+            }
+            return true
+        }
+    }
+}
+
+/// Byte classes used by the detectors.
+enum ShieldByte {
+    @inline(__always) static func isLetter(_ byte: UInt8) -> Bool {
+        (byte | 0x20) >= UInt8(ascii: "a") && (byte | 0x20) <= UInt8(ascii: "z")
+    }
+    @inline(__always) static func isDigit(_ byte: UInt8) -> Bool {
+        byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")
+    }
+    @inline(__always) static func isWordByte(_ byte: UInt8) -> Bool {
+        isLetter(byte) || isDigit(byte) || byte == UInt8(ascii: "_") || byte >= 0x80
+    }
+    @inline(__always) static func isSpace(_ byte: UInt8) -> Bool {
+        byte == 0x20 || (byte >= 0x09 && byte <= 0x0D) || byte == 0xA0
+    }
+}
