@@ -24,7 +24,7 @@ struct ProtectCommand: AsyncParsableCommand {
 
     @Flag(
         name: .long,
-        help: "At the end, write {\"requests\": N, \"protectNanoseconds\": T} to standard error: time inside the engine."
+        help: "At the end, write the time spent inside the engine (total, median, p90, p99, max) as JSON to standard error."
     )
     var stats = false
 
@@ -55,6 +55,8 @@ struct ProtectCommand: AsyncParsableCommand {
         var lineNumber = 0
         var decided = 0
         var engineTime = Duration.zero
+        var durations: [Int64] = []
+        var slowest: (nanoseconds: Int64, id: String) = (0, "")
         let stopwatch = ContinuousClock()
         while let line = reader.next() {
             lineNumber += 1
@@ -73,7 +75,13 @@ struct ProtectCommand: AsyncParsableCommand {
                     detectPromptInjectionMessage: request.detectPromptInjectionMessage,
                     filterLocal: request.filterLocal
                 )
-                engineTime += stopwatch.now - started
+                let elapsed = stopwatch.now - started
+                engineTime += elapsed
+                if stats {
+                    let nanoseconds = elapsed.components.attoseconds / 1_000_000_000 + elapsed.components.seconds * 1_000_000_000
+                    durations.append(nanoseconds)
+                    if nanoseconds > slowest.nanoseconds { slowest = (nanoseconds, request.id) }
+                }
                 decided += 1
                 decisionLine = DecisionLine(decision: decision, requestId: request.id)
             } catch {
@@ -89,7 +97,16 @@ struct ProtectCommand: AsyncParsableCommand {
         output.flush()
         if stats {
             let nanoseconds = engineTime.components.seconds * 1_000_000_000 + engineTime.components.attoseconds / 1_000_000_000
-            FileHandle.standardError.write(Data("{\"requests\": \(decided), \"protectNanoseconds\": \(nanoseconds)}\n".utf8))
+            durations.sort()
+            func percentile(_ fraction: Double) -> Int64 {
+                durations.isEmpty ? 0 : durations[Swift.min(durations.count - 1, Int(Double(durations.count) * fraction))]
+            }
+            let line =
+                "{\"requests\": \(decided), \"protectNanoseconds\": \(nanoseconds), "
+                + "\"medianNanoseconds\": \(percentile(0.5)), \"p90Nanoseconds\": \(percentile(0.9)), "
+                + "\"p99Nanoseconds\": \(percentile(0.99)), \"maxNanoseconds\": \(durations.last ?? 0), "
+                + "\"slowestRequestId\": \"\(slowest.id)\"}\n"
+            FileHandle.standardError.write(Data(line.utf8))
         }
     }
 }

@@ -23,6 +23,8 @@ enum CrossSiteScripting {
         "importscripts", "showmodaldialog", "msgbox", "createelement", "appendchild", "unescape",
     ]
 
+    static let interestingWords = ShieldWords(scriptFunctions.union(windowObjects).union(["constructor"]))
+
     static let windowObjects: Set<String> = [
         "self", "top", "window", "this", "parent", "frames", "globalthis", "document", "content", "opener",
         "location",
@@ -123,8 +125,14 @@ enum CrossSiteScripting {
             }
             let localName = name.split(separator: ":").last.map(String.init) ?? name
             if scriptTags.contains(localName) {
-                // `<script>`, `<iframe src…`: tags that run script by themselves.
-                return true
+                // `<script>`, `<iframe src…`: tags that run script by themselves, once the tag is
+                // closed or given attributes (`binary<script is` is prose).
+                let rest = value[cursor...].prefix(4_096)
+                if strict || rest.contains(UInt8(ascii: ">")) || rest.contains(UInt8(ascii: "="))
+                    || rest.contains(UInt8(ascii: "/")) && localName != "script"
+                {
+                    return true
+                }
             }
             if localName == "style", styleRunsScript(value[cursor...]) { return true }
             if localName == "meta", value[cursor...].prefix(300).contains(where: { $0 == UInt8(ascii: ">") }) {
@@ -355,6 +363,10 @@ enum CrossSiteScripting {
             }
             var end = index + 1
             while end < count, ShieldByte.isWordByte(value[end]) || value[end] == UInt8(ascii: "$") { end += 1 }
+            guard end - index <= 16, interestingWords.contains(value[index..<end]) else {
+                index = end
+                continue
+            }
             let word = String(decoding: value[index..<end], as: UTF8.self)
             var cursor = end
             while cursor < count, ShieldByte.isSpace(value[cursor]) { cursor += 1 }

@@ -2,6 +2,8 @@
 /// (both slashes, dot segments, hex-written dots and slashes, `....//` filter bypasses) and looking
 /// for climbing segments, well-known sensitive files and file-reading URL schemes.
 enum PathTraversal {
+    static let sensitiveFileMarkers = ShieldMarkers(sensitiveFiles)
+
     static let sensitiveFiles: [StaticString] = [
         "/etc/passwd", "/etc/shadow", "/etc/group", "/etc/hosts", "/etc/issue", "/etc/master.passwd",
         "/etc/sudoers", "/etc/crontab", "/etc/profile", "/etc/motd", "/etc/httpd", "/etc/apache", "/etc/nginx",
@@ -67,9 +69,7 @@ enum PathTraversal {
         }
         if climbs >= 2 || (climbs == 1 && (inPath || strict)) { return true }
         if value.contains("....//") || value.contains("..../") { return true }
-        for file in sensitiveFiles where value.contains(file) {
-            return true
-        }
+        if sensitiveFileMarkers.occurs(in: value) { return true }
         if value.hasBytes("etc/passwd", at: 0) || value.hasBytes("etc/shadow", at: 0) { return true }
         if climbs == 1, let position = value.firstIndex(of: "../", from: 0) {
             // one climb towards a hidden or configuration file

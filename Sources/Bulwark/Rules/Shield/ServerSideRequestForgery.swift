@@ -8,6 +8,11 @@ enum ServerSideRequestForgery {
         "expect", "imap", "pop3", "smtp", "mysql", "redis", "memcache", "zookeeper",
     ]
 
+    static let metadataMarkers = ShieldMarkers([
+        "169.254.169.254", "metadata.google.internal", "100.100.100.200", "fd00:ec2::254", "/latest/meta-data",
+        "/computemetadata/v1", "/metadata/instance",
+    ])
+
     static let internalHosts: Set<String> = [
         "localhost", "localhost.localdomain", "ip6-localhost", "ip6-loopback", "metadata.google.internal",
         "metadata", "instance-data", "instance-data.ec2.internal", "metadata.azure.com", "kubernetes.default",
@@ -33,13 +38,7 @@ enum ServerSideRequestForgery {
             if hostIsInternal(value, authorityAt: found + 3, strict: strict) { return true }
         }
         // Protocol-relative and bare hosts: `//169.254.169.254/`, `169.254.169.254/latest/meta-data`
-        if value.contains("169.254.169.254") || value.contains("metadata.google.internal")
-            || value.contains("100.100.100.200") || value.contains("fd00:ec2::254") || value.contains("/latest/meta-data")
-            || value.contains("/computemetadata/v1") || value.contains("/metadata/instance")
-        {
-            return true
-        }
-        return false
+        return metadataMarkers.occurs(in: value)
     }
 
     private static func hostIsInternal(_ value: [UInt8], authorityAt start: Int, strict: Bool) -> Bool {

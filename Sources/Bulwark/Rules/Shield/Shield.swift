@@ -210,7 +210,7 @@ public struct Shield: Sendable {
 
     /// Whether a value is only letters, digits and `-`/`_` (most values): nothing to inspect.
     @inline(__always)
-    static func isInert(_ value: [UInt8]) -> Bool {
+    static func isInert<C: Collection<UInt8>>(_ value: C) -> Bool {
         for byte in value {
             if ShieldByte.isLetter(byte) || ShieldByte.isDigit(byte) || byte == UInt8(ascii: "-")
                 || byte == UInt8(ascii: "_") || byte == UInt8(ascii: ".")
@@ -230,33 +230,48 @@ public struct Shield: Sendable {
             found.insert(.xmlExternalEntity)
         }
         for layer in ShieldDecoding.layers(of: value) {
-            if !found.contains(.sqlInjection), SQLInjection.detect(layer, strict: strict, anywhere: kind != .header) {
+            let bytes = ShieldByteClasses(layer)
+            if !found.contains(.sqlInjection), bytes.any(.sqlSyntax),
+                SQLInjection.detect(layer, strict: strict, anywhere: kind != .header && kind != .path)
+            {
                 found.insert(.sqlInjection)
             }
-            if !found.contains(.crossSiteScripting), CrossSiteScripting.detect(layer, strict: strict) {
+            if !found.contains(.crossSiteScripting), bytes.any(.scriptSyntax), CrossSiteScripting.detect(layer, strict: strict) {
                 found.insert(.crossSiteScripting)
             }
-            if !found.contains(.pathTraversal), PathTraversal.detect(layer, inPath: kind == .path, strict: strict) {
+            if !found.contains(.pathTraversal), bytes.any(.pathSyntax),
+                PathTraversal.detect(layer, inPath: kind == .path, strict: strict)
+            {
                 found.insert(.pathTraversal)
             }
-            if !found.contains(.commandInjection), CommandInjection.detect(layer, strict: strict) {
+            if !found.contains(.commandInjection), bytes.any(.shellSyntax), CommandInjection.detect(layer, strict: strict) {
                 found.insert(.commandInjection)
             }
-            if kind != .header, !found.contains(.serverSideRequestForgery),
+            if kind != .header, !found.contains(.serverSideRequestForgery), bytes.any(.urlSyntax),
                 ServerSideRequestForgery.detect(layer, strict: strict)
             {
                 found.insert(.serverSideRequestForgery)
             }
-            if !found.contains(.templateInjection), TemplateInjection.detect(layer, strict: strict) {
+            if !found.contains(.templateInjection), bytes.any(.templateSyntax), TemplateInjection.detect(layer, strict: strict) {
                 found.insert(.templateInjection)
             }
-            if !found.contains(.log4Shell), Log4Shell.detect(layer) { found.insert(.log4Shell) }
-            if !found.contains(.shellshock), Shellshock.detect(layer) { found.insert(.shellshock) }
-            if !found.contains(.xmlExternalEntity), XMLExternalEntity.detect(layer) { found.insert(.xmlExternalEntity) }
-            if !found.contains(.noSQLInjection), NoSQLInjection.detect(layer) { found.insert(.noSQLInjection) }
-            if !found.contains(.codeInjection), CodeInjection.detect(layer, strict: strict) { found.insert(.codeInjection) }
-            if !found.contains(.responseSplitting), ResponseSplitting.detect(layer) { found.insert(.responseSplitting) }
-            if !found.contains(.ldapInjection), LDAPInjection.detect(layer) { found.insert(.ldapInjection) }
+            if bytes.any(.dollar) || bytes.any(.brace) {
+                if !found.contains(.log4Shell), Log4Shell.detect(layer) { found.insert(.log4Shell) }
+            }
+            if bytes.any(.paren), !found.contains(.shellshock), Shellshock.detect(layer) { found.insert(.shellshock) }
+            if bytes.any(.angle), !found.contains(.xmlExternalEntity), XMLExternalEntity.detect(layer) {
+                found.insert(.xmlExternalEntity)
+            }
+            if bytes.any(.noSQLSyntax), !found.contains(.noSQLInjection), NoSQLInjection.detect(layer) {
+                found.insert(.noSQLInjection)
+            }
+            if bytes.any(.codeSyntax), !found.contains(.codeInjection), CodeInjection.detect(layer, strict: strict) {
+                found.insert(.codeInjection)
+            }
+            if bytes.any(.lineBreak), !found.contains(.responseSplitting), ResponseSplitting.detect(layer) {
+                found.insert(.responseSplitting)
+            }
+            if bytes.any(.paren), !found.contains(.ldapInjection), LDAPInjection.detect(layer) { found.insert(.ldapInjection) }
         }
         return found.sorted()
     }

@@ -337,3 +337,119 @@ enum ShieldByte {
         byte == 0x20 || (byte >= 0x09 && byte <= 0x0D) || byte == 0xA0
     }
 }
+
+/// A set of byte strings found in one pass over a value: candidates are grouped by their first
+/// byte, so each position is compared only with the markers that can start there.
+struct ShieldMarkers: Sendable {
+    private let byFirstByte: [[[UInt8]]]
+
+    init(_ markers: [StaticString]) {
+        var table = [[[UInt8]]](repeating: [], count: 256)
+        for marker in markers {
+            let bytes = marker.withUTF8Buffer { Array($0) }
+            guard let first = bytes.first else { continue }
+            table[Int(first)].append(bytes)
+        }
+        self.byFirstByte = table
+    }
+
+    /// Whether any marker occurs in `value`.
+    func occurs(in value: [UInt8]) -> Bool {
+        value.withUnsafeBufferPointer { buffer in
+            let count = buffer.count
+            var index = 0
+            while index < count {
+                let candidates = byFirstByte[Int(buffer[index])]
+                if !candidates.isEmpty {
+                    for marker in candidates where index + marker.count <= count {
+                        var offset = 1
+                        while offset < marker.count, buffer[index + offset] == marker[offset] { offset += 1 }
+                        if offset == marker.count { return true }
+                    }
+                }
+                index += 1
+            }
+            return false
+        }
+    }
+}
+
+/// A set of words compared by a 64-bit hash of their bytes, so a word read from a value is looked up
+/// without building a `String`.
+struct ShieldWords: Sendable {
+    private let hashes: Set<UInt64>
+
+    init(_ words: Set<String>) {
+        self.hashes = Set(words.map { Self.hash(Array($0.utf8)[...]) })
+    }
+
+    @inline(__always)
+    static func hash(_ bytes: ArraySlice<UInt8>) -> UInt64 {
+        var value: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in bytes { value = (value ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
+        return value
+    }
+
+    @inline(__always)
+    func contains(_ bytes: ArraySlice<UInt8>) -> Bool { hashes.contains(Self.hash(bytes)) }
+}
+
+/// The classes of bytes present in a value, found in one pass, so that each detector runs only on
+/// values that contain the syntax it looks for.
+struct ShieldByteClasses {
+    struct Class: OptionSet {
+        let rawValue: UInt32
+        static let quote = Class(rawValue: 1 << 0)
+        static let angle = Class(rawValue: 1 << 1)
+        static let paren = Class(rawValue: 1 << 2)
+        static let separator = Class(rawValue: 1 << 3)  // ; | &
+        static let dollar = Class(rawValue: 1 << 4)
+        static let brace = Class(rawValue: 1 << 5)
+        static let backtick = Class(rawValue: 1 << 6)
+        static let hash = Class(rawValue: 1 << 7)
+        static let percent = Class(rawValue: 1 << 8)
+        static let equals = Class(rawValue: 1 << 9)
+        static let dot = Class(rawValue: 1 << 10)
+        static let slash = Class(rawValue: 1 << 11)  // / and \
+        static let colon = Class(rawValue: 1 << 12)
+        static let space = Class(rawValue: 1 << 13)
+        static let bracket = Class(rawValue: 1 << 14)
+        static let arithmetic = Class(rawValue: 1 << 15)  // * + - ^ ~ !
+        static let at = Class(rawValue: 1 << 16)
+        static let lineBreak = Class(rawValue: 1 << 17)
+
+        static let sqlSyntax: Class = [.quote, .paren, .equals, .separator, .hash, .space, .at, .arithmetic, .angle, .slash, .backtick]
+        static let scriptSyntax: Class = [.angle, .colon, .paren, .backtick, .bracket, .equals]
+        static let pathSyntax: Class = [.slash, .dot]
+        static let shellSyntax: Class = [.separator, .backtick, .dollar, .brace, .lineBreak, .slash]
+        static let urlSyntax: Class = [.colon, .dot]
+        static let templateSyntax: Class = [.brace, .percent, .hash]
+        static let noSQLSyntax: Class = [.dollar, .equals, .dot, .quote]
+        static let codeSyntax: Class = [.paren, .angle, .dollar, .colon, .hash, .dot]
+    }
+
+    let present: Class
+
+    private static let table: [UInt32] = {
+        var table = [UInt32](repeating: 0, count: 256)
+        func set(_ characters: String, _ value: Class) {
+            for byte in characters.utf8 { table[Int(byte)] |= value.rawValue }
+        }
+        set("'\"", .quote); set("<>", .angle); set("()", .paren); set(";|&", .separator); set("$", .dollar)
+        set("{}", .brace); set("`", .backtick); set("#", .hash); set("%", .percent); set("=", .equals)
+        set(".", .dot); set("/\\", .slash); set(":", .colon); set(" \t", .space); set("[]", .bracket)
+        set("*+-^~!", .arithmetic); set("@", .at); set("\r\n", .lineBreak)
+        return table
+    }()
+
+    init(_ value: [UInt8]) {
+        var mask: UInt32 = 0
+        Self.table.withUnsafeBufferPointer { table in
+            for byte in value { mask |= table[Int(byte)] }
+        }
+        present = Class(rawValue: mask)
+    }
+
+    @inline(__always)
+    func any(_ classes: Class) -> Bool { !present.isDisjoint(with: classes) }
+}

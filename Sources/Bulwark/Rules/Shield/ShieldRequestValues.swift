@@ -74,16 +74,23 @@ struct ShieldRequestValues {
             budget -= 1
             return body(ShieldSite(place: place, kind: kind), value)
         }
+        /// Decodes and emits an argument's raw name or value, unless it is inert as it stands.
+        func emitEncoded(_ place: ShieldSite.Place, _ kind: Shield.ValueKind, _ raw: ArraySlice<UInt8>) -> Bool {
+            if raw.count < 2 || Shield.isInert(raw) {
+                guard budget > 0 else { return false }
+                budget -= 1
+                return true
+            }
+            return emit(place, kind, ShieldDecoding.percentDecoded(raw, plusAsSpace: true))
+        }
         let target = Array((request.head.path ?? "/").utf8)
         let mark = target.firstIndex(of: UInt8(ascii: "?")) ?? target.count
         let path = target[..<mark]
         if path.count > 1, !emit(.path, .path, ShieldDecoding.percentDecoded(path, plusAsSpace: false)) { return }
         if mark < target.count {
             let stop = !Self.arguments(target[(mark + 1)...]) { name, value in
-                if !name.isEmpty, !emit(.query(name), .name, ShieldDecoding.percentDecoded(name, plusAsSpace: true)) {
-                    return false
-                }
-                return emit(.query(name), .value, ShieldDecoding.percentDecoded(value, plusAsSpace: true))
+                if !name.isEmpty, !emitEncoded(.query(name), .name, name) { return false }
+                return emitEncoded(.query(name), .value, value)
             }
             if stop { return }
         }
@@ -93,12 +100,13 @@ struct ShieldRequestValues {
                 for pair in field.value.split(separator: ";") {
                     let trimmed = pair.drop { $0 == " " }
                     let parts = trimmed.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-                    guard parts.count == 2 else { continue }
+                    guard parts.count == 2, parts[1].utf8.count >= 2, !Shield.isInert(parts[1].utf8) else { continue }
                     if !emit(.cookie(parts[0]), .value, Array(parts[1].utf8)) { return }
                 }
                 continue
             }
             if Self.skippedHeaders.contains(name) || name.hasPrefix("sec-") { continue }
+            if field.value.utf8.count < 2 || Shield.isInert(field.value.utf8) { continue }
             let bytes = Array(field.value.utf8)
             if name == "referer" || name == "origin", let question = bytes.firstIndex(of: UInt8(ascii: "?")) {
                 // A URL: its path and each query value, as the server that made it received them.
@@ -116,14 +124,15 @@ struct ShieldRequestValues {
         guard let full = request.body, !full.isEmpty else { return }
         let bodyBytes = full.count > limits.maxBodyBytes ? Array(full.prefix(limits.maxBodyBytes)) : full
         let contentType = request.head.headerFields[.contentType]?.lowercased() ?? ""
-        walkBody(bodyBytes, contentType: contentType, depth: 0, emit: emit)
+        walkBody(bodyBytes, contentType: contentType, depth: 0, emit: emit, emitEncoded: emitEncoded)
     }
 
     private func walkBody(
         _ bytes: [UInt8],
         contentType: String,
         depth: Int,
-        emit: (ShieldSite.Place, Shield.ValueKind, [UInt8]) -> Bool
+        emit: (ShieldSite.Place, Shield.ValueKind, [UInt8]) -> Bool,
+        emitEncoded: (ShieldSite.Place, Shield.ValueKind, ArraySlice<UInt8>) -> Bool
     ) {
         if contentType.hasPrefix("image/") || contentType.hasPrefix("audio/") || contentType.hasPrefix("video/")
             || contentType.hasPrefix("font/") || contentType.contains("protobuf") || contentType.contains("grpc")
@@ -161,10 +170,8 @@ struct ShieldRequestValues {
             || (contentType.isEmpty && bytes.contains(UInt8(ascii: "=")) && !bytes.contains(UInt8(ascii: "\n")))
         {
             _ = Self.arguments(bytes[...]) { name, value in
-                if !name.isEmpty, !emit(.form(name), .name, ShieldDecoding.percentDecoded(name, plusAsSpace: true)) {
-                    return false
-                }
-                return emit(.form(name), .value, ShieldDecoding.percentDecoded(value, plusAsSpace: true))
+                if !name.isEmpty, !emitEncoded(.form(name), .name, name) { return false }
+                return emitEncoded(.form(name), .value, value)
             }
             return
         }
@@ -393,6 +400,12 @@ struct JSONStringWalker {
             case UInt8(ascii: ":"):
                 index += 1
             case UInt8(ascii: "\""):
+                if let end = plainStringEnd(), expectKey == false || stack.isEmpty {
+                    // an unescaped string value of letters and digits: nothing to inspect or copy
+                    index = end
+                    sawValue = true
+                    continue
+                }
                 guard let string = readString() else { return false }
                 if expectKey, case .object? = stack.last {
                     if !body(path, string, true) { return true }
@@ -425,6 +438,20 @@ struct JSONStringWalker {
             }
         }
         return stack.isEmpty && sawValue
+    }
+
+    /// The index after the closing quote of the string at `index` when it has no escapes and is inert.
+    private func plainStringEnd() -> Int? {
+        var cursor = index + 1
+        while cursor < bytes.count {
+            let byte = bytes[cursor]
+            if byte == UInt8(ascii: "\"") { return cursor + 1 }
+            guard ShieldByte.isLetter(byte) || ShieldByte.isDigit(byte) || byte == UInt8(ascii: "-")
+                || byte == UInt8(ascii: "_") || byte == UInt8(ascii: ".")
+            else { return nil }
+            cursor += 1
+        }
+        return nil
     }
 
     private mutating func skipSpace() {

@@ -12,8 +12,15 @@ enum TemplateInjection {
         "|attr", "|reduce",
     ]
 
+    static let trailingMarkers = ShieldMarkers([
+        "<#assign", "<#import", "#set(", "#set (", "$class.inspect", "{php}", "{system(", "{{=", "[#assign",
+        "{{#with", "{{_self", "{{[", "#evaluate(",
+    ])
+
     static func detect(_ value: [UInt8], strict: Bool) -> Bool {
-        for (open, close) in [("{{", "}}"), ("{%", "%}"), ("${", "}"), ("#{", "}"), ("*{", "}"), ("<%", "%>"), ("@{", "}"), ("[[", "]]")]
+        guard value.contains(where: { $0 == UInt8(ascii: "{") || $0 == UInt8(ascii: "%") || $0 == UInt8(ascii: "#") })
+        else { return false }
+        for (open, close) in [("{{", "}}"), ("{%", "%}"), ("${", "}"), ("#{", "}"), ("*{", "}"), ("<%", "%>"), ("@{", "}")]
         {
             var index = 0
             while let start = firstIndex(value, open, from: index) {
@@ -29,14 +36,7 @@ enum TemplateInjection {
                 }
             }
         }
-        if value.contains("<#assign") || value.contains("<#import") || value.contains("#set(") || value.contains("#set (")
-            || value.contains("$class.inspect") || value.contains("{php}") || value.contains("{system(")
-            || value.contains("{{=") || value.contains("[#assign") || value.contains("{{#with")
-            || value.contains("{{_self") || value.contains("{{[") || value.contains("#evaluate(")
-        {
-            return true
-        }
-        return false
+        return trailingMarkers.occurs(in: value)
     }
 
     private static func firstIndex(_ value: [UInt8], _ pattern: String, from start: Int) -> Int? {
@@ -162,16 +162,14 @@ enum NoSQLInjection {
     }
 
     /// Values that carry server-side JavaScript or operator objects.
+    static let valueMarkers = ShieldMarkers([
+        "$where", "$ne\"", "{\"$ne", "{\"$gt", "{\"$regex", "{\"$nin", "{\"$exists", "[$ne]", "[$gt]", "[$regex]",
+        "[$nin]", "[$where]", "[$exists]", "{$ne", "{$gt", "db.getcollection", "db.users.", "this.password",
+        "mapreduce(", "$function",
+    ])
+
     static func detect(_ value: [UInt8]) -> Bool {
-        if value.contains("$where") || value.contains("$ne\"") || value.contains("{\"$ne") || value.contains("{\"$gt")
-            || value.contains("{\"$regex") || value.contains("{\"$nin") || value.contains("{\"$exists")
-            || value.contains("[$ne]") || value.contains("[$gt]") || value.contains("[$regex]") || value.contains("[$nin]")
-            || value.contains("[$where]") || value.contains("[$exists]") || value.contains("{$ne") || value.contains("{$gt")
-            || value.contains("db.getcollection") || value.contains("db.users.") || value.contains("this.password")
-            || value.contains("mapreduce(") || value.contains("$function")
-        {
-            return true
-        }
+        if valueMarkers.occurs(in: value) { return true }
         // `'; return true; var a='`, `'||'1'=='1`, `' && this.x`
         if value.contains("return true") || value.contains("return 1==1"), value.contains(";") { return true }
         if value.contains("'=='") || value.contains("\"==\""), value.contains("||") { return true }
@@ -191,6 +189,9 @@ enum CodeInjection {
         "array_map", "usort", "ob_start", "getenv", "putenv", "chr", "eval",
     ]
 
+    static let markerSet = ShieldMarkers(markers)
+    static let callableWords = ShieldWords(callables)
+
     static let markers: [StaticString] = [
         "<?php", "<?=", "java.lang.runtime", "java.lang.processbuilder", "java.lang.system", "getruntime()",
         ".getruntime(", "javax.script", "#_memberaccess", "@java.lang", "class.module.classloader",
@@ -204,7 +205,7 @@ enum CodeInjection {
     ]
 
     static func detect(_ value: [UInt8], strict: Bool) -> Bool {
-        for marker in markers where value.contains(marker) { return true }
+        if markerSet.occurs(in: value) { return true }
         // PHP serialized objects: O:8:"stdClass":1:{…}
         if serializedPHPObject(value) { return true }
         // A dangerous function called with an argument, `system('id')`, `base64_decode($x)`.
@@ -221,7 +222,7 @@ enum CodeInjection {
             while end < count, ShieldByte.isWordByte(value[end]) || value[end] == UInt8(ascii: ".") { end += 1 }
             var cursor = end
             while cursor < count, ShieldByte.isSpace(value[cursor]) { cursor += 1 }
-            if cursor < count, value[cursor] == UInt8(ascii: "("), cursor + 1 < count {
+            if cursor < count, value[cursor] == UInt8(ascii: "("), cursor + 1 < count, callableWords.contains(value[index..<end]) {
                 let word = String(decoding: value[index..<end], as: UTF8.self)
                 let argument = value[cursor + 1]
                 if callables.contains(word),
