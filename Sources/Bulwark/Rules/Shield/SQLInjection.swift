@@ -372,8 +372,12 @@ enum SQLInjection {
     }
 
     /// `SELECT` that reads as a query: a subquery, a select list of SQL values, or `SELECT … FROM`.
-    private static func selectIsQuery(_ tokens: [Token], at index: Int) -> Bool {
-        let previousOpen = index > 0 && tokens[index - 1].kind == .open
+    private static func selectIsQuery(_ tokens: [Token], at selectIndex: Int) -> Bool {
+        let previousOpen = selectIndex > 0 && tokens[selectIndex - 1].kind == .open
+        var index = selectIndex
+        while index + 1 < tokens.count, tokens[index + 1].word == .all || tokens[index + 1].word == .distinct {
+            index += 1  // SELECT DISTINCT …: the list starts after the quantifier
+        }
         guard index + 1 < tokens.count else { return false }
         let next = tokens[index + 1]
         if previousOpen, next.kind != .word || index + 2 < tokens.count { return true }
@@ -383,8 +387,7 @@ enum SQLInjection {
         case .open: return true
         case .op: if index + 2 < tokens.count, tokens[index + 2].word == .from { return true }
         case .keyword:
-            if next.word == .null || next.word == .caseWord || next.word == .distinct || next.word == .all
-                || next.word == .attackOnly
+            if next.word == .null || next.word == .caseWord || next.word == .attackOnly
             {
                 return true
             }
@@ -396,9 +399,19 @@ enum SQLInjection {
         while cursor < tokens.count, cursor - index <= 12 {
             let token = tokens[cursor]
             if token.word == .from {
-                return names > 0 && cursor + 1 < tokens.count
-                    && (tokens[cursor + 1].kind == .word || tokens[cursor + 1].kind == .keyword
-                        || tokens[cursor + 1].kind == .open)
+                guard names > 0, cursor + 1 < tokens.count else { return false }
+                let table = tokens[cursor + 1]
+                if table.kind == .open || table.kind == .keyword && table.word == .attackOnly { return true }
+                guard table.kind == .word || table.kind == .keyword else { return false }
+                // `FROM users`, then the end or more SQL; `from the list` is prose
+                guard cursor + 2 < tokens.count else { return true }
+                let after = tokens[cursor + 2]
+                switch after.kind {
+                case .semicolon, .comment, .close, .comma, .dot: return true
+                case .keyword:
+                    return [.whereWord, .group, .order, .limit, .union, .having, .into, .procedure].contains(after.word)
+                default: return false
+                }
             }
             guard token.kind == .word || token.kind == .comma || token.kind == .dot || token.kind == .function
                 || token.kind == .open || token.kind == .close || token.kind == .op

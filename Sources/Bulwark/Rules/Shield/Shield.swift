@@ -143,6 +143,12 @@ public struct ShieldFinding: Sendable, Hashable {
     public var attack: ShieldAttack
     /// Where, as in ``ShieldReason/locations``.
     public var location: String
+
+    /// A finding of `attack` at `location`.
+    public init(attack: ShieldAttack, location: String) {
+        self.attack = attack
+        self.location = location
+    }
 }
 
 /// The request-attack detector behind the `shield` rule, usable on its own: `inspect(_:)` a request,

