@@ -11,13 +11,15 @@ enum DemoApp {
         let message: String
     }
 
-    /// The chat route's client: a token bucket per user, sized in model tokens. It fails closed, so
-    /// a request that names no user (the rule cannot key it) is refused, not waved through.
+    /// The chat route's client: Shield against request attacks, then a token bucket per user, sized
+    /// in model tokens. It fails closed, so a request that names no user (the rule cannot key it) is
+    /// refused, not waved through.
     static func chatBulwark(options: BulwarkOptions = BulwarkOptions()) throws -> Bulwark {
         var options = options
         options.failureMode = .closed
         return try Bulwark(
             rules: [
+                .shield(mode: .live),
                 .tokenBucket(
                     mode: .live,
                     characteristics: ["userId"],
@@ -25,16 +27,19 @@ enum DemoApp {
                     interval: .seconds(60),
                     capacity: 400,
                     id: "chat-tokens"
-                )
+                ),
             ],
             options: options
         )
     }
 
-    /// The signup route's client: at most 5 signups per address in any 10 minutes.
+    /// The signup route's client: Shield, and at most 5 signups per address in any 10 minutes.
     static func signupBulwark(options: BulwarkOptions = BulwarkOptions()) throws -> Bulwark {
         try Bulwark(
-            rules: [.slidingWindow(mode: .live, interval: .seconds(600), max: 5, id: "signup-per-ip")],
+            rules: [
+                .shield(mode: .live),
+                .slidingWindow(mode: .live, interval: .seconds(600), max: 5, id: "signup-per-ip"),
+            ],
             options: options
         )
     }
@@ -88,6 +93,9 @@ enum DemoApp {
 
           403: a chat request that names no user; the chat route fails closed
             curl -i -X POST \(base)/chat -d '{"message": "Hello"}'
+
+          403: Shield denies a SQL injection (the reason says SQLI, at body.json.message)
+            curl -i -X POST \(base)/chat -H 'x-user-id: bob' -d '{"message": "x'"'"' union select password from users--"}'
 
         Press Ctrl-C to stop.
         """

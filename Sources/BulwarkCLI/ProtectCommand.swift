@@ -24,7 +24,8 @@ struct ProtectCommand: AsyncParsableCommand {
 
     @Flag(
         name: .long,
-        help: "At the end, write the time spent inside the engine (total, median, p90, p99, max) as JSON to standard error."
+        help:
+            "At the end, write the time spent inside the engine (total, median, p90, p99, max) as JSON to standard error."
     )
     var stats = false
 
@@ -78,7 +79,8 @@ struct ProtectCommand: AsyncParsableCommand {
                 let elapsed = stopwatch.now - started
                 engineTime += elapsed
                 if stats {
-                    let nanoseconds = elapsed.components.attoseconds / 1_000_000_000 + elapsed.components.seconds * 1_000_000_000
+                    let nanoseconds =
+                        elapsed.components.attoseconds / 1_000_000_000 + elapsed.components.seconds * 1_000_000_000
                     durations.append(nanoseconds)
                     if nanoseconds > slowest.nanoseconds { slowest = (nanoseconds, request.id) }
                 }
@@ -96,10 +98,12 @@ struct ProtectCommand: AsyncParsableCommand {
         }
         output.flush()
         if stats {
-            let nanoseconds = engineTime.components.seconds * 1_000_000_000 + engineTime.components.attoseconds / 1_000_000_000
+            let nanoseconds =
+                engineTime.components.seconds * 1_000_000_000 + engineTime.components.attoseconds / 1_000_000_000
             durations.sort()
             func percentile(_ fraction: Double) -> Int64 {
-                durations.isEmpty ? 0 : durations[Swift.min(durations.count - 1, Int(Double(durations.count) * fraction))]
+                durations.isEmpty
+                    ? 0 : durations[Swift.min(durations.count - 1, Int(Double(durations.count) * fraction))]
             }
             let line =
                 "{\"requests\": \(decided), \"protectNanoseconds\": \(nanoseconds), "

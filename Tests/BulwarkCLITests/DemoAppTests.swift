@@ -8,7 +8,7 @@ import Testing
 
 @Suite("bulwark demo")
 struct DemoAppTests {
-    @Test("the walkthrough's three requests give ALLOW, 429 and 403 over a real socket")
+    @Test("the walkthrough's requests give ALLOW, 429, 403 and a Shield 403 over a real socket")
     func walkthrough() async throws {
         let router = DemoApp.router(chat: try DemoApp.chatBulwark(), signup: try DemoApp.signupBulwark())
         let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
@@ -30,6 +30,16 @@ struct DemoAppTests {
             try await client.execute(uri: "/chat", method: .post, body: ByteBuffer(string: #"{"message": "Hello"}"#)) {
                 response in
                 #expect(response.status == .forbidden)
+            }
+            try await client.execute(
+                uri: "/chat",
+                method: .post,
+                headers: [.init("x-user-id")!: "bob"],
+                body: ByteBuffer(string: #"{"message": "x' union select password from users--"}"#)
+            ) { response in
+                #expect(response.status == .forbidden)
+                let body = String(buffer: response.body)
+                #expect(body.contains("SHIELD") && body.contains("SQLI"), "\(body)")
             }
         }
     }

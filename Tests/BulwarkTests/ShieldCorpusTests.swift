@@ -61,7 +61,9 @@ struct ShieldCorpusTests {
         var attacks = (count: 0, hits: 0)
         var benign = (count: 0, hits: 0)
         for line in try String(contentsOf: url, encoding: .utf8).split(separator: "\n") {
-            guard let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else { continue }
+            guard let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else {
+                continue
+            }
             var fields = HTTPFields()
             for (name, value) in object["headers"] as? [String: String] ?? [:] {
                 if let name = HTTPField.Name(name) { fields.append(HTTPField(name: name, value: value)) }

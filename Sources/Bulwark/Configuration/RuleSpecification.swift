@@ -115,7 +115,9 @@ extension RuleSpecification {
         RuleSpecification(
             mode: mode,
             id: id,
-            configuration: .shield(ShieldSpecification(sensitivity: sensitivity, exclusions: exclusions, limits: limits))
+            configuration: .shield(
+                ShieldSpecification(sensitivity: sensitivity, exclusions: exclusions, limits: limits)
+            )
         )
     }
 }

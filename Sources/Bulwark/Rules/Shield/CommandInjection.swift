@@ -66,8 +66,13 @@ enum CommandInjection {
                 if afterLineBreak {
                     // Multi-line text (stack traces, notes) starts lines with words: only programs
                     // nobody writes prose with count there.
-                    let (word, _) = shellWord(value, from: index + (index < count && ShieldByte.isSpace(value[index]) ? 1 : 0))
-                    if lineCommands.contains(word), commandAt(value, index, separatorStrength: .separator) { return true }
+                    let (word, _) = shellWord(
+                        value,
+                        from: index + (index < count && ShieldByte.isSpace(value[index]) ? 1 : 0)
+                    )
+                    if lineCommands.contains(word), commandAt(value, index, separatorStrength: .separator) {
+                        return true
+                    }
                 } else if commandAt(value, index, separatorStrength: index == 0 ? .start : .separator) {
                     return true
                 }
@@ -83,7 +88,10 @@ enum CommandInjection {
                 afterLineBreak = true
             case UInt8(ascii: "|"), UInt8(ascii: "&"):
                 commandStart = index + 1
-                if index + 1 < count, value[index + 1] == byte { commandStart = index + 2; index += 1 }
+                if index + 1 < count, value[index + 1] == byte {
+                    commandStart = index + 2
+                    index += 1
+                }
             case UInt8(ascii: "`"):
                 // a backtick pair runs its content
                 if let close = value[(index + 1)...].firstIndex(of: UInt8(ascii: "`")) {
@@ -116,9 +124,12 @@ enum CommandInjection {
         // What follows the command word
         var next = end
         while next < value.count, ShieldByte.isSpace(value[next]) { next += 1 }
-        if next >= value.count || [UInt8(ascii: ";"), UInt8(ascii: "|"), UInt8(ascii: "&"), UInt8(ascii: "`"),
-            UInt8(ascii: "#"), UInt8(ascii: ")"), UInt8(ascii: "'"), UInt8(ascii: "\""), UInt8(ascii: "\n"),
-            UInt8(ascii: ">"), UInt8(ascii: "<")].contains(value[next])
+        if next >= value.count
+            || [
+                UInt8(ascii: ";"), UInt8(ascii: "|"), UInt8(ascii: "&"), UInt8(ascii: "`"),
+                UInt8(ascii: "#"), UInt8(ascii: ")"), UInt8(ascii: "'"), UInt8(ascii: "\""), UInt8(ascii: "\n"),
+                UInt8(ascii: ">"), UInt8(ascii: "<"),
+            ].contains(value[next])
         {
             return bareCommands.contains(word) && (separatorStrength == .separator || next >= value.count)
         }
@@ -135,7 +146,9 @@ enum CommandInjection {
         if word == "sleep" || word == "ping" || word == "timeout", argumentWord.allSatisfy(\.isNumber) {
             return separatorStrength == .separator
         }
-        if word == "echo" || word == "print" || word == "printf" { return separatorStrength == .separator && strictEcho(argumentWord) }
+        if word == "echo" || word == "print" || word == "printf" {
+            return separatorStrength == .separator && strictEcho(argumentWord)
+        }
         if word == "net", ["user", "localgroup", "view", "share", "use"].contains(argumentWord) { return true }
         if word == "reg" || word == "sc", ["query", "add", "delete"].contains(argumentWord) { return true }
         return false

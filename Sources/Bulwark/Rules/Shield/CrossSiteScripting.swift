@@ -108,8 +108,9 @@ enum CrossSiteScripting {
                 continue
             }
             let nameStart = cursor
-            while cursor < count, ShieldByte.isLetter(value[cursor]) || ShieldByte.isDigit(value[cursor])
-                || value[cursor] == UInt8(ascii: ":") || value[cursor] == UInt8(ascii: "-")
+            while cursor < count,
+                ShieldByte.isLetter(value[cursor]) || ShieldByte.isDigit(value[cursor])
+                    || value[cursor] == UInt8(ascii: ":") || value[cursor] == UInt8(ascii: "-")
             {
                 cursor += 1
             }
@@ -151,8 +152,9 @@ enum CrossSiteScripting {
         let count = value.count
         var seen = 0
         while cursor < count, seen < 64 {
-            while cursor < count, ShieldByte.isSpace(value[cursor]) || value[cursor] == UInt8(ascii: "/")
-                || value[cursor] == UInt8(ascii: "\"") || value[cursor] == UInt8(ascii: "'") || value[cursor] < 0x20
+            while cursor < count,
+                ShieldByte.isSpace(value[cursor]) || value[cursor] == UInt8(ascii: "/")
+                    || value[cursor] == UInt8(ascii: "\"") || value[cursor] == UInt8(ascii: "'") || value[cursor] < 0x20
             {
                 cursor += 1
             }
@@ -176,8 +178,9 @@ enum CrossSiteScripting {
             while cursor < count, ShieldByte.isSpace(value[cursor]) { cursor += 1 }
             var valueStart = cursor
             var valueEnd = cursor
-            if cursor < count, value[cursor] == UInt8(ascii: "\"") || value[cursor] == UInt8(ascii: "'")
-                || value[cursor] == UInt8(ascii: "`")
+            if cursor < count,
+                value[cursor] == UInt8(ascii: "\"") || value[cursor] == UInt8(ascii: "'")
+                    || value[cursor] == UInt8(ascii: "`")
             {
                 let quote = value[cursor]
                 valueStart = cursor + 1
@@ -195,7 +198,8 @@ enum CrossSiteScripting {
                 let compact = compacted(value[valueStart..<valueEnd])
                 if startsWithScriptScheme(compact, at: 0) { return true }
                 if attribute == "style" || tag == "style",
-                    compact.contains("expression(") || compact.contains("javascript:") || compact.contains("-moz-binding")
+                    compact.contains("expression(") || compact.contains("javascript:")
+                        || compact.contains("-moz-binding")
                         || compact.contains("behavior:") || compact.contains("behaviour:")
                 {
                     return true
@@ -239,7 +243,9 @@ enum CrossSiteScripting {
             // `javascript:void(0)`, `javascript:;`: the inert links every site has
             let body = index + 11
             if bytes.count == body || bytes.hasBytes(";", at: body) && bytes.count <= body + 1 { return false }
-            if bytes.hasBytes("void(0)", at: body) || bytes.hasBytes("void0", at: body) || bytes.hasBytes("void(0);", at: body) {
+            if bytes.hasBytes("void(0)", at: body) || bytes.hasBytes("void0", at: body)
+                || bytes.hasBytes("void(0);", at: body)
+            {
                 let end = body + (bytes.hasBytes("void(0)", at: body) ? 7 : 5)
                 if end >= bytes.count || bytes[end] == UInt8(ascii: ";") && end + 1 >= bytes.count
                     || bytes[end] == UInt8(ascii: "\"") || bytes[end] == UInt8(ascii: "'")
@@ -266,9 +272,10 @@ enum CrossSiteScripting {
             index = found + 2
             if found > 0 {
                 let before = value[found - 1]
-                guard ShieldByte.isSpace(before) || before == UInt8(ascii: "\"") || before == UInt8(ascii: "'")
-                    || before == UInt8(ascii: "/") || before == UInt8(ascii: ";") || before == UInt8(ascii: "`")
-                    || before < 0x20
+                guard
+                    ShieldByte.isSpace(before) || before == UInt8(ascii: "\"") || before == UInt8(ascii: "'")
+                        || before == UInt8(ascii: "/") || before == UInt8(ascii: ";") || before == UInt8(ascii: "`")
+                        || before < 0x20
                 else { continue }
             }
             var end = found + 2
@@ -280,8 +287,9 @@ enum CrossSiteScripting {
             while cursor < count, ShieldByte.isSpace(value[cursor]) { cursor += 1 }
             guard cursor < count, value[cursor] == UInt8(ascii: "=") else { continue }
             cursor += 1
-            while cursor < count, ShieldByte.isSpace(value[cursor]) || value[cursor] == UInt8(ascii: "\"")
-                || value[cursor] == UInt8(ascii: "'")
+            while cursor < count,
+                ShieldByte.isSpace(value[cursor]) || value[cursor] == UInt8(ascii: "\"")
+                    || value[cursor] == UInt8(ascii: "'")
             {
                 cursor += 1
             }
@@ -308,8 +316,9 @@ enum CrossSiteScripting {
     // MARK: URL context
 
     private static func scriptURL(_ value: [UInt8]) -> Bool {
-        guard value.contains("script:") || value.contains("data:") || value.contains("mocha:")
-            || value.contains("script&") || value.contains("\t") || value.contains("\n")
+        guard
+            value.contains("script:") || value.contains("data:") || value.contains("mocha:")
+                || value.contains("script&") || value.contains("\t") || value.contains("\n")
         else { return false }
         let compact = compacted(value[...])
         var index = 0
@@ -377,7 +386,8 @@ enum CrossSiteScripting {
                     let argument = cursor + 1 < count ? value[cursor + 1] : 0
                     let tight = cursor == end
                     if argument == UInt8(ascii: ")") || argument == UInt8(ascii: "'") || argument == UInt8(ascii: "\"")
-                        || argument == UInt8(ascii: "`") || ShieldByte.isDigit(argument) || argument == UInt8(ascii: "/")
+                        || argument == UInt8(ascii: "`") || ShieldByte.isDigit(argument)
+                        || argument == UInt8(ascii: "/")
                         || (tight && (ShieldByte.isLetter(argument) || argument == UInt8(ascii: "[")))
                     {
                         if word == "open" || word == "write" || word == "print" || word == "fetch" || word == "function"

@@ -60,7 +60,8 @@ enum PathTraversal {
             // `..;/` (Tomcat), `..%00`, `.. /`: what follows may be ignored by the target
             var after = end
             while after < count, value[after] == UInt8(ascii: ";") || value[after] == UInt8(ascii: " ") { after += 1 }
-            let beforeOK = dots == 0 || value[dots - 1] == UInt8(ascii: "/") || value[dots - 1] == UInt8(ascii: "=")
+            let beforeOK =
+                dots == 0 || value[dots - 1] == UInt8(ascii: "/") || value[dots - 1] == UInt8(ascii: "=")
                 || value[dots - 1] == UInt8(ascii: ":") || value[dots - 1] == UInt8(ascii: "'")
                 || value[dots - 1] == UInt8(ascii: "\"")
             let afterOK = after >= count || value[after] == UInt8(ascii: "/")

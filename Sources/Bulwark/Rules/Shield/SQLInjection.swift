@@ -38,36 +38,174 @@ enum SQLInjection {
         func add(_ word: Word, _ names: String...) {
             for name in names { table[hash(Array(name.utf8)[...])] = (name, word) }
         }
-        add(.union, "union"); add(.select, "select"); add(.from, "from"); add(.whereWord, "where")
-        add(.having, "having"); add(.group, "group"); add(.order, "order"); add(.by, "by"); add(.limit, "limit")
-        add(.into, "into"); add(.outfile, "outfile", "dumpfile"); add(.insert, "insert"); add(.update, "update")
-        add(.delete, "delete"); add(.drop, "drop"); add(.create, "create"); add(.alter, "alter")
-        add(.truncate, "truncate"); add(.exec, "exec", "execute"); add(.declare, "declare")
-        add(.shutdown, "shutdown"); add(.waitfor, "waitfor"); add(.delay, "delay"); add(.values, "values")
-        add(.set, "set"); add(.table, "table"); add(.database, "database", "schema"); add(.procedure, "procedure")
-        add(.user, "user", "login"); add(.view, "view"); add(.function, "function", "trigger"); add(.index, "index")
-        add(.all, "all"); add(.distinct, "distinct", "distinctrow"); add(.null, "null")
-        add(.trueWord, "true"); add(.falseWord, "false"); add(.caseWord, "case"); add(.when, "when")
-        add(.then, "then"); add(.elseWord, "else"); add(.end, "end"); add(.like, "like", "ilike")
-        add(.rlike, "rlike"); add(.regexp, "regexp", "similar"); add(.sounds, "sounds"); add(.between, "between")
-        add(.inWord, "in"); add(.isWord, "is"); add(.not, "not"); add(.and, "and"); add(.or, "or")
-        add(.xor, "xor"); add(.div, "div"); add(.mod, "mod"); add(.ifWord, "if", "iif"); add(.begin, "begin")
-        add(.analyse, "analyse", "analyze"); add(.collate, "collate"); add(.binary, "binary"); add(.exists, "exists")
+        add(.union, "union")
+        add(.select, "select")
+        add(.from, "from")
+        add(.whereWord, "where")
+        add(.having, "having")
+        add(.group, "group")
+        add(.order, "order")
+        add(.by, "by")
+        add(.limit, "limit")
+        add(.into, "into")
+        add(.outfile, "outfile", "dumpfile")
+        add(.insert, "insert")
+        add(.update, "update")
+        add(.delete, "delete")
+        add(.drop, "drop")
+        add(.create, "create")
+        add(.alter, "alter")
+        add(.truncate, "truncate")
+        add(.exec, "exec", "execute")
+        add(.declare, "declare")
+        add(.shutdown, "shutdown")
+        add(.waitfor, "waitfor")
+        add(.delay, "delay")
+        add(.values, "values")
+        add(.set, "set")
+        add(.table, "table")
+        add(.database, "database", "schema")
+        add(.procedure, "procedure")
+        add(.user, "user", "login")
+        add(.view, "view")
+        add(.function, "function", "trigger")
+        add(.index, "index")
+        add(.all, "all")
+        add(.distinct, "distinct", "distinctrow")
+        add(.null, "null")
+        add(.trueWord, "true")
+        add(.falseWord, "false")
+        add(.caseWord, "case")
+        add(.when, "when")
+        add(.then, "then")
+        add(.elseWord, "else")
+        add(.end, "end")
+        add(.like, "like", "ilike")
+        add(.rlike, "rlike")
+        add(.regexp, "regexp", "similar")
+        add(.sounds, "sounds")
+        add(.between, "between")
+        add(.inWord, "in")
+        add(.isWord, "is")
+        add(.not, "not")
+        add(.and, "and")
+        add(.or, "or")
+        add(.xor, "xor")
+        add(.div, "div")
+        add(.mod, "mod")
+        add(.ifWord, "if", "iif")
+        add(.begin, "begin")
+        add(.analyse, "analyse", "analyze")
+        add(.collate, "collate")
+        add(.binary, "binary")
+        add(.exists, "exists")
         add(.asWord, "as")
         add(
-            .attackOnly, "information_schema", "sysobjects", "syscolumns", "sysusers", "sysdatabases",
-            "sys.objects", "pg_catalog", "pg_shadow", "pg_user", "pg_sleep", "sqlite_master", "sqlite_version",
-            "xp_cmdshell", "sp_executesql", "sp_oacreate", "sp_password", "utl_inaddr", "utl_http", "dbms_pipe",
-            "dbms_lock", "dbms_xmlgen", "sys_context", "load_file", "benchmark", "sleep", "extractvalue",
-            "updatexml", "group_concat", "all_users", "all_tables", "user_tables", "dba_users", "msysobjects",
-            "msysaccessobjects", "mysql.user", "randomblob", "gtid_subset", "json_keys", "polygon", "multipoint",
-            "geometrycollection", "linestring", "exp", "make_set", "elt", "char", "chr", "nchar", "concat",
-            "concat_ws", "version", "current_user", "system_user", "session_user", "database", "schema",
-            "user_name", "db_name", "host_name", "suser_name", "substring", "substr", "mid", "ascii", "ord",
-            "hex", "unhex", "cast", "convert", "count", "length", "len", "instr", "ifnull", "nullif", "isnull",
-            "coalesce", "rand", "floor", "row", "uuid", "md5", "sha1", "lower", "upper", "reverse", "replace",
-            "left", "right", "trim", "ltrim", "rtrim", "pi", "cos", "sin", "abs", "round", "soundex",
-            "json_extract", "json_depth", "xmltype", "to_char", "dual", "waitfor"
+            .attackOnly,
+            "information_schema",
+            "sysobjects",
+            "syscolumns",
+            "sysusers",
+            "sysdatabases",
+            "sys.objects",
+            "pg_catalog",
+            "pg_shadow",
+            "pg_user",
+            "pg_sleep",
+            "sqlite_master",
+            "sqlite_version",
+            "xp_cmdshell",
+            "sp_executesql",
+            "sp_oacreate",
+            "sp_password",
+            "utl_inaddr",
+            "utl_http",
+            "dbms_pipe",
+            "dbms_lock",
+            "dbms_xmlgen",
+            "sys_context",
+            "load_file",
+            "benchmark",
+            "sleep",
+            "extractvalue",
+            "updatexml",
+            "group_concat",
+            "all_users",
+            "all_tables",
+            "user_tables",
+            "dba_users",
+            "msysobjects",
+            "msysaccessobjects",
+            "mysql.user",
+            "randomblob",
+            "gtid_subset",
+            "json_keys",
+            "polygon",
+            "multipoint",
+            "geometrycollection",
+            "linestring",
+            "exp",
+            "make_set",
+            "elt",
+            "char",
+            "chr",
+            "nchar",
+            "concat",
+            "concat_ws",
+            "version",
+            "current_user",
+            "system_user",
+            "session_user",
+            "database",
+            "schema",
+            "user_name",
+            "db_name",
+            "host_name",
+            "suser_name",
+            "substring",
+            "substr",
+            "mid",
+            "ascii",
+            "ord",
+            "hex",
+            "unhex",
+            "cast",
+            "convert",
+            "count",
+            "length",
+            "len",
+            "instr",
+            "ifnull",
+            "nullif",
+            "isnull",
+            "coalesce",
+            "rand",
+            "floor",
+            "row",
+            "uuid",
+            "md5",
+            "sha1",
+            "lower",
+            "upper",
+            "reverse",
+            "replace",
+            "left",
+            "right",
+            "trim",
+            "ltrim",
+            "rtrim",
+            "pi",
+            "cos",
+            "sin",
+            "abs",
+            "round",
+            "soundex",
+            "json_extract",
+            "json_depth",
+            "xmltype",
+            "to_char",
+            "dual",
+            "waitfor"
         )
         return table
     }()
@@ -109,7 +247,8 @@ enum SQLInjection {
         let plain = tokenize(value, quote: nil)
         if checkAnywhere, anywhere(plain, value) { return true }
         if prefixInjection(plain, context: nil, strict: strict) { return true }
-        for quote in [UInt8(ascii: "'"), UInt8(ascii: "\"")] where quote == UInt8(ascii: "'") ? hasQuote.single : hasQuote.double {
+        for quote in [UInt8(ascii: "'"), UInt8(ascii: "\"")]
+        where quote == UInt8(ascii: "'") ? hasQuote.single : hasQuote.double {
             // The value before its first quote is what the query's string held: one short word in an
             // injection (`1'`, `admin'`), prose in a sentence that happens to have an apostrophe.
             let prefix = value.prefix { $0 != quote }
@@ -149,7 +288,9 @@ enum SQLInjection {
                 index = end
             case UInt8(ascii: "0")...UInt8(ascii: "9"):
                 var end = index + 1
-                if byte == UInt8(ascii: "0"), end < count, value[end] == UInt8(ascii: "x") || value[end] == UInt8(ascii: "b") {
+                if byte == UInt8(ascii: "0"), end < count,
+                    value[end] == UInt8(ascii: "x") || value[end] == UInt8(ascii: "b")
+                {
                     end += 1
                     while end < count, ShieldDecoding.hexValue(value[end]) != nil { end += 1 }
                 } else {
@@ -217,15 +358,26 @@ enum SQLInjection {
                     tokens.append(Token(kind: .op, start: index))
                     index += 1
                 }
-            case UInt8(ascii: "("): tokens.append(Token(kind: .open, start: index)); index += 1
-            case UInt8(ascii: ")"): tokens.append(Token(kind: .close, start: index)); index += 1
-            case UInt8(ascii: ","): tokens.append(Token(kind: .comma, start: index)); index += 1
-            case UInt8(ascii: ";"): tokens.append(Token(kind: .semicolon, start: index)); index += 1
-            case UInt8(ascii: "."): tokens.append(Token(kind: .dot, start: index)); index += 1
+            case UInt8(ascii: "("):
+                tokens.append(Token(kind: .open, start: index))
+                index += 1
+            case UInt8(ascii: ")"):
+                tokens.append(Token(kind: .close, start: index))
+                index += 1
+            case UInt8(ascii: ","):
+                tokens.append(Token(kind: .comma, start: index))
+                index += 1
+            case UInt8(ascii: ";"):
+                tokens.append(Token(kind: .semicolon, start: index))
+                index += 1
+            case UInt8(ascii: "."):
+                tokens.append(Token(kind: .dot, start: index))
+                index += 1
             case UInt8(ascii: "="), UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "!"):
                 var end = index + 1
                 while end < count, end - index < 3,
-                    value[end] == UInt8(ascii: "=") || value[end] == UInt8(ascii: ">") || value[end] == UInt8(ascii: "<")
+                    value[end] == UInt8(ascii: "=") || value[end] == UInt8(ascii: ">")
+                        || value[end] == UInt8(ascii: "<")
                 {
                     end += 1
                 }
@@ -267,9 +419,10 @@ enum SQLInjection {
                     }
                     var next = end
                     while next < count, value[next] == 0x20 || value[next] == 0x09 { next += 1 }
-                    if next < count, value[next] == UInt8(ascii: "("), token.kind == .word || token.word == .attackOnly
-                        || token.word == .ifWord || token.word == .database || token.word == .user
-                        || token.word == .values || token.word == .exists || token.word == .not
+                    if next < count, value[next] == UInt8(ascii: "("),
+                        token.kind == .word || token.word == .attackOnly
+                            || token.word == .ifWord || token.word == .database || token.word == .user
+                            || token.word == .values || token.word == .exists || token.word == .not
                     {
                         if token.word != .not { token.kind = .function }
                     }
@@ -322,8 +475,9 @@ enum SQLInjection {
             case .union:
                 // UNION [ALL|DISTINCT] [(] SELECT
                 var next = index + 1
-                while next < tokens.count, tokens[next].word == .all || tokens[next].word == .distinct
-                    || tokens[next].kind == .open
+                while next < tokens.count,
+                    tokens[next].word == .all || tokens[next].word == .distinct
+                        || tokens[next].kind == .open
                 {
                     next += 1
                 }
@@ -340,7 +494,9 @@ enum SQLInjection {
             case .into:
                 if index + 1 < tokens.count, tokens[index + 1].word == .outfile { return true }
             default:
-                if token.kind == .variable, value.hasBytes("@@", at: token.start), serverVariable(value, at: token.start + 2) {
+                if token.kind == .variable, value.hasBytes("@@", at: token.start),
+                    serverVariable(value, at: token.start + 2)
+                {
                     // @@version, @@datadir: server variables
                     return true
                 }
@@ -387,8 +543,7 @@ enum SQLInjection {
         case .open: return true
         case .op: if index + 2 < tokens.count, tokens[index + 2].word == .from { return true }
         case .keyword:
-            if next.word == .null || next.word == .caseWord || next.word == .attackOnly
-            {
+            if next.word == .null || next.word == .caseWord || next.word == .attackOnly {
                 return true
             }
         default: break
@@ -413,8 +568,9 @@ enum SQLInjection {
                 default: return false
                 }
             }
-            guard token.kind == .word || token.kind == .comma || token.kind == .dot || token.kind == .function
-                || token.kind == .open || token.kind == .close || token.kind == .op
+            guard
+                token.kind == .word || token.kind == .comma || token.kind == .dot || token.kind == .function
+                    || token.kind == .open || token.kind == .close || token.kind == .op
             else { return false }
             if token.kind == .word { names += 1 }
             cursor += 1
@@ -444,7 +600,9 @@ enum SQLInjection {
         case .delete: return next?.word == .from
         case .update:
             return index + 3 < tokens.count && tokens[index + 3].word == .set
-        case .exec: return next != nil && (next!.kind == .word || next!.kind == .function || next!.kind == .open || next!.kind == .variable)
+        case .exec:
+            return next != nil
+                && (next!.kind == .word || next!.kind == .function || next!.kind == .open || next!.kind == .variable)
         case .declare: return next?.kind == .variable
         case .shutdown: return next == nil || next!.kind == .comment || next!.kind == .semicolon
         case .waitfor: return next?.word == .delay
@@ -508,7 +666,8 @@ enum SQLInjection {
                 return false
             }
             guard first.kind == .number || first.kind == .word || first.kind == .variable else {
-                return first.kind == .close && all.count > 1 && afterBreakout(all, at: 1, context: context, strict: strict)
+                return first.kind == .close && all.count > 1
+                    && afterBreakout(all, at: 1, context: context, strict: strict)
             }
         }
         cursor = 1
@@ -528,7 +687,10 @@ enum SQLInjection {
             if let context { return !context.emptyPrefix || closedParen || strict }
             return closedParen || (strict && nextIsEnd)
         case .semicolon:
-            return stackedStatement(all.filter { $0.kind != .comment }, after: start - all[..<start].filter { $0.kind == .comment }.count)
+            return stackedStatement(
+                all.filter { $0.kind != .comment },
+                after: start - all[..<start].filter { $0.kind == .comment }.count
+            )
                 || (context != nil && start + 1 < all.count && all[start + 1].kind == .comment)
         case .logic:
             return condition(tail, context: context, quoteBreakout: context != nil, strict: strict)

@@ -28,8 +28,9 @@ enum ServerSideRequestForgery {
         while let found = value.firstIndex(of: "://", from: index) {
             index = found + 3
             var start = found
-            while start > 0, ShieldByte.isLetter(value[start - 1]) || value[start - 1] == UInt8(ascii: "+")
-                || value[start - 1] == UInt8(ascii: "-")
+            while start > 0,
+                ShieldByte.isLetter(value[start - 1]) || value[start - 1] == UInt8(ascii: "+")
+                    || value[start - 1] == UInt8(ascii: "-")
             {
                 start -= 1
             }
@@ -101,7 +102,8 @@ enum ServerSideRequestForgery {
                 radix = 16
                 index += 2
                 canonical = false
-            } else if host[index] == UInt8(ascii: "0"), index + 1 < host.endIndex, host[index + 1] != UInt8(ascii: ".") {
+            } else if host[index] == UInt8(ascii: "0"), index + 1 < host.endIndex, host[index + 1] != UInt8(ascii: ".")
+            {
                 radix = 8
                 canonical = false
             }

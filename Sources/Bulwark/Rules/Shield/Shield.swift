@@ -168,8 +168,11 @@ public struct Shield: Sendable {
     public let limits: ShieldLimits
 
     /// A detector.
-    public init(sensitivity: ShieldSensitivity = .standard, exclusions: [ShieldExclusion] = [], limits: ShieldLimits = ShieldLimits())
-    {
+    public init(
+        sensitivity: ShieldSensitivity = .standard,
+        exclusions: [ShieldExclusion] = [],
+        limits: ShieldLimits = ShieldLimits()
+    ) {
         self.sensitivity = sensitivity
         self.exclusions = exclusions
         self.limits = limits
@@ -242,7 +245,9 @@ public struct Shield: Sendable {
             {
                 found.insert(.sqlInjection)
             }
-            if !found.contains(.crossSiteScripting), bytes.any(.scriptSyntax), CrossSiteScripting.detect(layer, strict: strict) {
+            if !found.contains(.crossSiteScripting), bytes.any(.scriptSyntax),
+                CrossSiteScripting.detect(layer, strict: strict)
+            {
                 found.insert(.crossSiteScripting)
             }
             if !found.contains(.pathTraversal), bytes.any(.pathSyntax),
@@ -250,7 +255,9 @@ public struct Shield: Sendable {
             {
                 found.insert(.pathTraversal)
             }
-            if !found.contains(.commandInjection), bytes.any(.shellSyntax), CommandInjection.detect(layer, strict: strict) {
+            if !found.contains(.commandInjection), bytes.any(.shellSyntax),
+                CommandInjection.detect(layer, strict: strict)
+            {
                 found.insert(.commandInjection)
             }
             if kind != .header, !found.contains(.serverSideRequestForgery), bytes.any(.urlSyntax),
@@ -258,7 +265,9 @@ public struct Shield: Sendable {
             {
                 found.insert(.serverSideRequestForgery)
             }
-            if !found.contains(.templateInjection), bytes.any(.templateSyntax), TemplateInjection.detect(layer, strict: strict) {
+            if !found.contains(.templateInjection), bytes.any(.templateSyntax),
+                TemplateInjection.detect(layer, strict: strict)
+            {
                 found.insert(.templateInjection)
             }
             if bytes.any(.dollar) || bytes.any(.brace) {
@@ -277,7 +286,9 @@ public struct Shield: Sendable {
             if bytes.any(.lineBreak), !found.contains(.responseSplitting), ResponseSplitting.detect(layer) {
                 found.insert(.responseSplitting)
             }
-            if bytes.any(.paren), !found.contains(.ldapInjection), LDAPInjection.detect(layer) { found.insert(.ldapInjection) }
+            if bytes.any(.paren), !found.contains(.ldapInjection), LDAPInjection.detect(layer) {
+                found.insert(.ldapInjection)
+            }
         }
         return found.sorted()
     }

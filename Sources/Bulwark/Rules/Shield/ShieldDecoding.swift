@@ -180,7 +180,9 @@ enum ShieldDecoding {
                 var digits = 0
                 while cursor < bytes.count, digits < 12 {
                     let digit: UInt8?
-                    if hex { digit = hexValue(bytes[cursor]) } else {
+                    if hex {
+                        digit = hexValue(bytes[cursor])
+                    } else {
                         digit =
                             bytes[cursor] >= UInt8(ascii: "0") && bytes[cursor] <= UInt8(ascii: "9")
                             ? bytes[cursor] - UInt8(ascii: "0") : nil
@@ -249,7 +251,8 @@ enum ShieldDecoding {
                         index = cursor + 1
                         continue
                     }
-                } else if index + 5 < bytes.count, let a = hexValue(bytes[index + 2]), let b = hexValue(bytes[index + 3]),
+                } else if index + 5 < bytes.count, let a = hexValue(bytes[index + 2]),
+                    let b = hexValue(bytes[index + 3]),
                     let c = hexValue(bytes[index + 4]), let d = hexValue(bytes[index + 5])
                 {
                     appendUTF8(UInt32(a) << 12 | UInt32(b) << 8 | UInt32(c) << 4 | UInt32(d), to: &output)
@@ -418,7 +421,9 @@ struct ShieldByteClasses {
         static let at = Class(rawValue: 1 << 16)
         static let lineBreak = Class(rawValue: 1 << 17)
 
-        static let sqlSyntax: Class = [.quote, .paren, .equals, .separator, .hash, .space, .at, .arithmetic, .angle, .slash, .backtick]
+        static let sqlSyntax: Class = [
+            .quote, .paren, .equals, .separator, .hash, .space, .at, .arithmetic, .angle, .slash, .backtick,
+        ]
         static let scriptSyntax: Class = [.angle, .colon, .paren, .backtick, .bracket, .equals]
         static let pathSyntax: Class = [.slash, .dot]
         static let shellSyntax: Class = [.separator, .backtick, .dollar, .brace, .lineBreak, .slash]
@@ -435,10 +440,24 @@ struct ShieldByteClasses {
         func set(_ characters: String, _ value: Class) {
             for byte in characters.utf8 { table[Int(byte)] |= value.rawValue }
         }
-        set("'\"", .quote); set("<>", .angle); set("()", .paren); set(";|&", .separator); set("$", .dollar)
-        set("{}", .brace); set("`", .backtick); set("#", .hash); set("%", .percent); set("=", .equals)
-        set(".", .dot); set("/\\", .slash); set(":", .colon); set(" \t", .space); set("[]", .bracket)
-        set("*+-^~!", .arithmetic); set("@", .at); set("\r\n", .lineBreak)
+        set("'\"", .quote)
+        set("<>", .angle)
+        set("()", .paren)
+        set(";|&", .separator)
+        set("$", .dollar)
+        set("{}", .brace)
+        set("`", .backtick)
+        set("#", .hash)
+        set("%", .percent)
+        set("=", .equals)
+        set(".", .dot)
+        set("/\\", .slash)
+        set(":", .colon)
+        set(" \t", .space)
+        set("[]", .bracket)
+        set("*+-^~!", .arithmetic)
+        set("@", .at)
+        set("\r\n", .lineBreak)
         return table
     }()
 

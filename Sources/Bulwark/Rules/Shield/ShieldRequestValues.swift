@@ -42,7 +42,10 @@ struct ShieldSite {
     /// A name as it may appear in a location: percent-decoded, at most 64 bytes, control bytes as `?`.
     static func printable(_ name: ArraySlice<UInt8>) -> String {
         let decoded = ShieldDecoding.percentDecoded(Array(name.prefix(192)), plusAsSpace: true)
-        return String(decoding: decoded.prefix(64).map { $0 < 0x20 || $0 == 0x7F ? UInt8(ascii: "?") : $0 }, as: UTF8.self)
+        return String(
+            decoding: decoded.prefix(64).map { $0 < 0x20 || $0 == 0x7F ? UInt8(ascii: "?") : $0 },
+            as: UTF8.self
+        )
     }
 }
 
@@ -110,7 +113,8 @@ struct ShieldRequestValues {
             let bytes = Array(field.value.utf8)
             if name == "referer" || name == "origin", let question = bytes.firstIndex(of: UInt8(ascii: "?")) {
                 // A URL: its path and each query value, as the server that made it received them.
-                if !emit(.header(name), .header, ShieldDecoding.percentDecoded(bytes[..<question], plusAsSpace: false)) {
+                if !emit(.header(name), .header, ShieldDecoding.percentDecoded(bytes[..<question], plusAsSpace: false))
+                {
                     return
                 }
                 let stop = !Self.arguments(bytes[(question + 1)...]) { _, value in
@@ -137,13 +141,15 @@ struct ShieldRequestValues {
         if contentType.hasPrefix("image/") || contentType.hasPrefix("audio/") || contentType.hasPrefix("video/")
             || contentType.hasPrefix("font/") || contentType.contains("protobuf") || contentType.contains("grpc")
             || contentType.contains("octet-stream") || contentType.contains("msgpack") || contentType.contains("thrift")
-            || contentType.contains("cbor") || contentType.hasPrefix("application/zip") || contentType.hasPrefix("application/pdf")
+            || contentType.contains("cbor") || contentType.hasPrefix("application/zip")
+            || contentType.hasPrefix("application/pdf")
         {
             return  // binary: nothing an interpreter reads as text
         }
         let first = bytes.first { !ShieldByte.isSpace($0) }
-        if contentType.contains("json") || (contentType.isEmpty || contentType.hasPrefix("text/plain"))
-            && (first == UInt8(ascii: "{") || first == UInt8(ascii: "["))
+        if contentType.contains("json")
+            || (contentType.isEmpty || contentType.hasPrefix("text/plain"))
+                && (first == UInt8(ascii: "{") || first == UInt8(ascii: "["))
         {
             var parser = JSONStringWalker(bytes: bytes, maxDepth: limits.maxDepth)
             if parser.walk({ path, value, isKey in emit(.json(path), isKey ? .name : .value, value) }) { return }
@@ -231,7 +237,8 @@ struct ShieldRequestValues {
             let partEnd = positions[number + 1]
             while partStart < partEnd, bytes[partStart] == 0x0D || bytes[partStart] == 0x0A { partStart += 1 }
             let part = bytes[partStart..<partEnd]
-            let headerEnd = index(of: Array("\r\n\r\n".utf8), in: Array(part), from: 0).map { $0 + 4 }
+            let headerEnd =
+                index(of: Array("\r\n\r\n".utf8), in: Array(part), from: 0).map { $0 + 4 }
                 ?? index(of: Array("\n\n".utf8), in: Array(part), from: 0).map { $0 + 2 } ?? 0
             let headerText = String(decoding: part.prefix(headerEnd), as: UTF8.self)
             var content = Array(part.dropFirst(headerEnd))
@@ -431,8 +438,11 @@ struct JSONStringWalker {
                 }
                 guard index > start, stack.isEmpty == false || index >= bytes.count else { return false }
                 let token = bytes[start..<index]
-                guard token.allSatisfy({ ShieldByte.isDigit($0) || ShieldByte.isLetter($0) || $0 == UInt8(ascii: "-")
-                    || $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: ".") })
+                guard
+                    token.allSatisfy({
+                        ShieldByte.isDigit($0) || ShieldByte.isLetter($0) || $0 == UInt8(ascii: "-")
+                            || $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: ".")
+                    })
                 else { return false }
                 sawValue = true
             }
@@ -446,8 +456,9 @@ struct JSONStringWalker {
         while cursor < bytes.count {
             let byte = bytes[cursor]
             if byte == UInt8(ascii: "\"") { return cursor + 1 }
-            guard ShieldByte.isLetter(byte) || ShieldByte.isDigit(byte) || byte == UInt8(ascii: "-")
-                || byte == UInt8(ascii: "_") || byte == UInt8(ascii: ".")
+            guard
+                ShieldByte.isLetter(byte) || ShieldByte.isDigit(byte) || byte == UInt8(ascii: "-")
+                    || byte == UInt8(ascii: "_") || byte == UInt8(ascii: ".")
             else { return nil }
             cursor += 1
         }

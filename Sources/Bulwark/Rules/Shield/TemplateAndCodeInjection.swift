@@ -20,8 +20,9 @@ enum TemplateInjection {
     static func detect(_ value: [UInt8], strict: Bool) -> Bool {
         guard value.contains(where: { $0 == UInt8(ascii: "{") || $0 == UInt8(ascii: "%") || $0 == UInt8(ascii: "#") })
         else { return false }
-        for (open, close) in [("{{", "}}"), ("{%", "%}"), ("${", "}"), ("#{", "}"), ("*{", "}"), ("<%", "%>"), ("@{", "}")]
-        {
+        for (open, close) in [
+            ("{{", "}}"), ("{%", "%}"), ("${", "}"), ("#{", "}"), ("*{", "}"), ("<%", "%>"), ("@{", "}"),
+        ] {
             var index = 0
             while let start = firstIndex(value, open, from: index) {
                 index = start + 2
@@ -31,7 +32,9 @@ enum TemplateInjection {
                 if arithmetic(body) || markers.contains(where: { body.contains($0) }) { return true }
                 if open == "<%", body.first == UInt8(ascii: "="), body.count > 1 { return true }
                 if open == "{%", body.contains(where: ShieldByte.isLetter) {
-                    let words: [StaticString] = ["for ", "if ", "set ", "import", "include", "extends", "macro", "debug"]
+                    let words: [StaticString] = [
+                        "for ", "if ", "set ", "import", "include", "extends", "macro", "debug",
+                    ]
                     if words.contains(where: { body.contains($0) }) { return true }
                 }
             }
@@ -58,12 +61,14 @@ enum TemplateInjection {
                 var cursor = index
                 while cursor < body.count, ShieldByte.isDigit(body[cursor]) { cursor += 1 }
                 while cursor < body.count, ShieldByte.isSpace(body[cursor]) { cursor += 1 }
-                if cursor < body.count, body[cursor] == UInt8(ascii: "*") || body[cursor] == UInt8(ascii: "+")
-                    || body[cursor] == UInt8(ascii: "-") || body[cursor] == UInt8(ascii: "/")
+                if cursor < body.count,
+                    body[cursor] == UInt8(ascii: "*") || body[cursor] == UInt8(ascii: "+")
+                        || body[cursor] == UInt8(ascii: "-") || body[cursor] == UInt8(ascii: "/")
                 {
                     cursor += 1
-                    while cursor < body.count, ShieldByte.isSpace(body[cursor]) || body[cursor] == UInt8(ascii: "'")
-                        || body[cursor] == UInt8(ascii: "\"")
+                    while cursor < body.count,
+                        ShieldByte.isSpace(body[cursor]) || body[cursor] == UInt8(ascii: "'")
+                            || body[cursor] == UInt8(ascii: "\"")
                     {
                         cursor += 1
                     }
@@ -222,7 +227,9 @@ enum CodeInjection {
             while end < count, ShieldByte.isWordByte(value[end]) || value[end] == UInt8(ascii: ".") { end += 1 }
             var cursor = end
             while cursor < count, ShieldByte.isSpace(value[cursor]) { cursor += 1 }
-            if cursor < count, value[cursor] == UInt8(ascii: "("), cursor + 1 < count, callableWords.contains(value[index..<end]) {
+            if cursor < count, value[cursor] == UInt8(ascii: "("), cursor + 1 < count,
+                callableWords.contains(value[index..<end])
+            {
                 let word = String(decoding: value[index..<end], as: UTF8.self)
                 let argument = value[cursor + 1]
                 if callables.contains(word),
@@ -231,7 +238,8 @@ enum CodeInjection {
                         || (word.count > 5 && word.contains("_") && argument != UInt8(ascii: ")"))
                 {
                     if word == "chr" || word == "eval" || word == "exec" || word == "system" || word == "include"
-                        || word == "require" || word == "compile" || word == "spawn" || word == "getenv" || word == "assert"
+                        || word == "require" || word == "compile" || word == "spawn" || word == "getenv"
+                        || word == "assert"
                     {
                         // common names: need a PHP variable, a string or a statement end around them
                         if argument == UInt8(ascii: "$") || value.contains(";") || value.contains("?>")
@@ -309,7 +317,9 @@ enum LDAPInjection {
     /// `*)(uid=*))(|(uid=*`, `admin)(&)`: closing the application's filter and opening another.
     static func detect(_ value: [UInt8]) -> Bool {
         guard value.contains(")(") else { return false }
-        if value.contains("*)(") || value.contains(")(|") || value.contains(")(&") || value.contains(")(!") { return true }
+        if value.contains("*)(") || value.contains(")(|") || value.contains(")(&") || value.contains(")(!") {
+            return true
+        }
         if let found = value.firstIndex(of: ")(", from: 0) {
             var cursor = found + 2
             while cursor < value.count, ShieldByte.isLetter(value[cursor]) { cursor += 1 }
