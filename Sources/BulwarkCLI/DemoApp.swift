@@ -62,6 +62,7 @@ enum DemoApp {
             let decision = await chat.protect(
                 &request,
                 context: context,
+                bodyLimit: 64 * 1024,
                 requested: estimatedTokens(message),
                 characteristics: characteristics,
                 detectPromptInjectionMessage: message
@@ -75,7 +76,7 @@ enum DemoApp {
             return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: reply)))
         }
         router.group("/signup")
-            .add(middleware: BulwarkMiddleware(signup, rateLimitHeaders: .always))
+            .add(middleware: BulwarkMiddleware(signup, bodyLimit: 64 * 1024, rateLimitHeaders: .always))
             .post { _, _ in #"{"status":"welcome"}"# }
         return router
     }
