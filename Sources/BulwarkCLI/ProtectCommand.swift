@@ -54,8 +54,6 @@ struct ProtectCommand: AsyncParsableCommand {
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let output = OutputBuffer()
         var lineNumber = 0
-        var decided = 0
-        var engineTime = Duration.zero
         var durations: [Int64] = []
         var slowest: (nanoseconds: Int64, id: String) = (0, "")
         let stopwatch = ContinuousClock()
@@ -66,7 +64,7 @@ struct ProtectCommand: AsyncParsableCommand {
             do {
                 let request = try RequestLine.parse(line)
                 if let time = request.time { clock.set(to: time) }
-                let started = stopwatch.now
+                let started = stats ? stopwatch.now : nil
                 let decision = await bulwark.protect(
                     request.request,
                     requested: request.requested,
@@ -76,15 +74,11 @@ struct ProtectCommand: AsyncParsableCommand {
                     detectPromptInjectionMessage: request.detectPromptInjectionMessage,
                     filterLocal: request.filterLocal
                 )
-                let elapsed = stopwatch.now - started
-                engineTime += elapsed
-                if stats {
-                    let nanoseconds =
-                        elapsed.components.attoseconds / 1_000_000_000 + elapsed.components.seconds * 1_000_000_000
+                if let started {
+                    let nanoseconds = (stopwatch.now - started).nanoseconds
                     durations.append(nanoseconds)
                     if nanoseconds > slowest.nanoseconds { slowest = (nanoseconds, request.id) }
                 }
-                decided += 1
                 decisionLine = DecisionLine(decision: decision, requestId: request.id)
             } catch {
                 decisionLine = DecisionLine(
@@ -98,15 +92,14 @@ struct ProtectCommand: AsyncParsableCommand {
         }
         output.flush()
         if stats {
-            let nanoseconds =
-                engineTime.components.seconds * 1_000_000_000 + engineTime.components.attoseconds / 1_000_000_000
+            let nanoseconds = durations.reduce(0, +)
             durations.sort()
             func percentile(_ fraction: Double) -> Int64 {
                 durations.isEmpty
                     ? 0 : durations[Swift.min(durations.count - 1, Int(Double(durations.count) * fraction))]
             }
             let line =
-                "{\"requests\": \(decided), \"protectNanoseconds\": \(nanoseconds), "
+                "{\"requests\": \(durations.count), \"protectNanoseconds\": \(nanoseconds), "
                 + "\"medianNanoseconds\": \(percentile(0.5)), \"p90Nanoseconds\": \(percentile(0.9)), "
                 + "\"p99Nanoseconds\": \(percentile(0.99)), \"maxNanoseconds\": \(durations.last ?? 0), "
                 + "\"slowestRequestId\": \"\(slowest.id)\"}\n"

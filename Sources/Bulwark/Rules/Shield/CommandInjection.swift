@@ -147,14 +147,12 @@ enum CommandInjection {
             return separatorStrength == .separator
         }
         if word == "echo" || word == "print" || word == "printf" {
-            return separatorStrength == .separator && strictEcho(argumentWord)
+            return separatorStrength == .separator && !argumentWord.isEmpty
         }
         if word == "net", ["user", "localgroup", "view", "share", "use"].contains(argumentWord) { return true }
         if word == "reg" || word == "sc", ["query", "add", "delete"].contains(argumentWord) { return true }
         return false
     }
-
-    private static func strictEcho(_ word: String) -> Bool { !word.isEmpty }
 
     /// `$(id)`, `$(cat /etc/passwd)`.
     private static func subshell(_ value: [UInt8]) -> Bool {

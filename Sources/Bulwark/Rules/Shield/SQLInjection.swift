@@ -36,7 +36,7 @@ enum SQLInjection {
     static let words: [UInt64: (String, Word)] = {
         var table: [UInt64: (String, Word)] = [:]
         func add(_ word: Word, _ names: String...) {
-            for name in names { table[hash(Array(name.utf8)[...])] = (name, word) }
+            for name in names { table[ShieldWords.hash(Array(name.utf8)[...])] = (name, word) }
         }
         add(.union, "union")
         add(.select, "select")
@@ -219,13 +219,6 @@ enum SQLInjection {
         "msysaccessobjects", "randomblob", "gtid_subset", "sqlite_version", "sleep",
     ]
 
-    @inline(__always)
-    static func hash(_ bytes: ArraySlice<UInt8>) -> UInt64 {
-        var value: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in bytes { value = (value ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
-        return value
-    }
-
     /// Whether a (lower-cased) value is a SQL injection.
     static func detect(_ value: [UInt8], strict: Bool, anywhere checkAnywhere: Bool = true) -> Bool {
         guard value.count >= 2 else { return false }
@@ -292,7 +285,7 @@ enum SQLInjection {
                     value[end] == UInt8(ascii: "x") || value[end] == UInt8(ascii: "b")
                 {
                     end += 1
-                    while end < count, ShieldDecoding.hexValue(value[end]) != nil { end += 1 }
+                    while end < count, IPAddress.hexValue(value[end]) != nil { end += 1 }
                 } else {
                     while end < count, ShieldByte.isDigit(value[end]) || value[end] == UInt8(ascii: ".") { end += 1 }
                     if end < count, value[end] == UInt8(ascii: "e"), end + 1 < count,
@@ -333,7 +326,7 @@ enum SQLInjection {
                     if index + 2 < count, value[index + 2] == UInt8(ascii: "!") {
                         // MySQL executes the body of /*! … */: skip the marker and its version.
                         index += 3
-                        while index < count, ShieldDecoding.hexValue(value[index]) != nil,
+                        while index < count, IPAddress.hexValue(value[index]) != nil,
                             ShieldByte.isDigit(value[index])
                         {
                             index += 1
@@ -358,20 +351,16 @@ enum SQLInjection {
                     tokens.append(Token(kind: .op, start: index))
                     index += 1
                 }
-            case UInt8(ascii: "("):
-                tokens.append(Token(kind: .open, start: index))
-                index += 1
-            case UInt8(ascii: ")"):
-                tokens.append(Token(kind: .close, start: index))
-                index += 1
-            case UInt8(ascii: ","):
-                tokens.append(Token(kind: .comma, start: index))
-                index += 1
-            case UInt8(ascii: ";"):
-                tokens.append(Token(kind: .semicolon, start: index))
-                index += 1
-            case UInt8(ascii: "."):
-                tokens.append(Token(kind: .dot, start: index))
+            case UInt8(ascii: "("), UInt8(ascii: ")"), UInt8(ascii: ","), UInt8(ascii: ";"), UInt8(ascii: "."):
+                let kind: Kind =
+                    switch byte {
+                    case UInt8(ascii: "("): .open
+                    case UInt8(ascii: ")"): .close
+                    case UInt8(ascii: ","): .comma
+                    case UInt8(ascii: ";"): .semicolon
+                    default: .dot
+                    }
+                tokens.append(Token(kind: kind, start: index))
                 index += 1
             case UInt8(ascii: "="), UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "!"):
                 var end = index + 1
@@ -402,7 +391,7 @@ enum SQLInjection {
                         end += 1
                     }
                     var token = Token(kind: .word, start: index)
-                    if end - index <= 24, let (name, word) = words[hash(value[index..<end])],
+                    if end - index <= 24, let (name, word) = words[ShieldWords.hash(value[index..<end])],
                         name.utf8.count == end - index, name.utf8.elementsEqual(value[index..<end])
                     {
                         token.word = word
@@ -687,10 +676,8 @@ enum SQLInjection {
             if let context { return !context.emptyPrefix || closedParen || strict }
             return closedParen || (strict && nextIsEnd)
         case .semicolon:
-            return stackedStatement(
-                all.filter { $0.kind != .comment },
-                after: start - all[..<start].filter { $0.kind == .comment }.count
-            )
+            // the statement after `;`, comments skipped as in `tail`
+            return stackedStatement([token] + tail, after: 0)
                 || (context != nil && start + 1 < all.count && all[start + 1].kind == .comment)
         case .logic:
             return condition(tail, context: context, quoteBreakout: context != nil, strict: strict)

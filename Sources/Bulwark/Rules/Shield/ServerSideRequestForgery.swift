@@ -108,7 +108,7 @@ enum ServerSideRequestForgery {
                 canonical = false
             }
             while index < host.endIndex, host[index] != UInt8(ascii: ".") {
-                guard let digit = ShieldDecoding.hexValue(host[index]), UInt64(digit) < radix else { return nil }
+                guard let digit = IPAddress.hexValue(host[index]), UInt64(digit) < radix else { return nil }
                 value = value * radix + UInt64(digit)
                 guard value <= 0xFFFF_FFFF else { return nil }
                 digits += 1

@@ -26,16 +26,6 @@ enum ShieldDecoding {
         return layers
     }
 
-    @inline(__always)
-    static func hexValue(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte &- UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte &- UInt8(ascii: "a") &+ 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte &- UInt8(ascii: "A") &+ 10
-        default: nil
-        }
-    }
-
     /// ASCII lower-casing; other bytes are kept.
     static func lowercased(_ bytes: [UInt8]) -> [UInt8] {
         guard bytes.contains(where: { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") }) else { return bytes }
@@ -52,14 +42,16 @@ enum ShieldDecoding {
         while index < end {
             let byte = bytes[index]
             if byte == UInt8(ascii: "%") {
-                if index + 2 < end, let high = hexValue(bytes[index + 1]), let low = hexValue(bytes[index + 2]) {
+                if index + 2 < end, let high = IPAddress.hexValue(bytes[index + 1]),
+                    let low = IPAddress.hexValue(bytes[index + 2])
+                {
                     output.append(high << 4 | low)
                     index += 3
                     continue
                 }
                 if index + 5 < end, bytes[index + 1] | 0x20 == UInt8(ascii: "u"),
-                    let a = hexValue(bytes[index + 2]), let b = hexValue(bytes[index + 3]),
-                    let c = hexValue(bytes[index + 4]), let d = hexValue(bytes[index + 5])
+                    let a = IPAddress.hexValue(bytes[index + 2]), let b = IPAddress.hexValue(bytes[index + 3]),
+                    let c = IPAddress.hexValue(bytes[index + 4]), let d = IPAddress.hexValue(bytes[index + 5])
                 {
                     let scalar = UInt32(a) << 12 | UInt32(b) << 8 | UInt32(c) << 4 | UInt32(d)
                     appendUTF8(scalar, to: &output)
@@ -181,7 +173,7 @@ enum ShieldDecoding {
                 while cursor < bytes.count, digits < 12 {
                     let digit: UInt8?
                     if hex {
-                        digit = hexValue(bytes[cursor])
+                        digit = IPAddress.hexValue(bytes[cursor])
                     } else {
                         digit =
                             bytes[cursor] >= UInt8(ascii: "0") && bytes[cursor] <= UInt8(ascii: "9")
@@ -232,7 +224,7 @@ enum ShieldDecoding {
             }
             let next = bytes[index + 1]
             if next | 0x20 == UInt8(ascii: "x"), index + 3 < bytes.count,
-                let high = hexValue(bytes[index + 2]), let low = hexValue(bytes[index + 3])
+                let high = IPAddress.hexValue(bytes[index + 2]), let low = IPAddress.hexValue(bytes[index + 3])
             {
                 appendUTF8(UInt32(high << 4 | low), to: &output)
                 index += 4
@@ -242,7 +234,7 @@ enum ShieldDecoding {
                 if index + 2 < bytes.count, bytes[index + 2] == UInt8(ascii: "{") {
                     var cursor = index + 3
                     var scalar: UInt32 = 0
-                    while cursor < bytes.count, cursor - index < 12, let digit = hexValue(bytes[cursor]) {
+                    while cursor < bytes.count, cursor - index < 12, let digit = IPAddress.hexValue(bytes[cursor]) {
                         scalar = Swift.min(scalar << 4 | UInt32(digit), 0x11_0000)
                         cursor += 1
                     }
@@ -251,9 +243,9 @@ enum ShieldDecoding {
                         index = cursor + 1
                         continue
                     }
-                } else if index + 5 < bytes.count, let a = hexValue(bytes[index + 2]),
-                    let b = hexValue(bytes[index + 3]),
-                    let c = hexValue(bytes[index + 4]), let d = hexValue(bytes[index + 5])
+                } else if index + 5 < bytes.count, let a = IPAddress.hexValue(bytes[index + 2]),
+                    let b = IPAddress.hexValue(bytes[index + 3]),
+                    let c = IPAddress.hexValue(bytes[index + 4]), let d = IPAddress.hexValue(bytes[index + 5])
                 {
                     appendUTF8(UInt32(a) << 12 | UInt32(b) << 8 | UInt32(c) << 4 | UInt32(d), to: &output)
                     index += 6
@@ -289,23 +281,30 @@ extension Array where Element == UInt8 {
 
     /// The first index at or after `start` where `needle` occurs.
     func firstIndex(of needle: StaticString, from start: Int) -> Int? {
-        let count = needle.utf8CodeUnitCount
+        needle.withUTF8Buffer { firstIndex(ofBytes: $0, from: start) }
+    }
+
+    /// The first index at or after `start` where the bytes of `needle` occur.
+    func firstIndex(of needle: [UInt8], from start: Int) -> Int? {
+        needle.withUnsafeBufferPointer { firstIndex(ofBytes: $0, from: start) }
+    }
+
+    private func firstIndex(ofBytes pattern: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? {
+        let count = pattern.count
         guard count > 0, self.count - start >= count else { return nil }
-        return needle.withUTF8Buffer { pattern -> Int? in
-            withUnsafeBufferPointer { haystack -> Int? in
-                let first = pattern[0]
-                var index = start
-                let last = haystack.count - count
-                while index <= last {
-                    if haystack[index] == first {
-                        var matched = 1
-                        while matched < count, haystack[index + matched] == pattern[matched] { matched += 1 }
-                        if matched == count { return index }
-                    }
-                    index += 1
+        return withUnsafeBufferPointer { haystack -> Int? in
+            let first = pattern[0]
+            var index = start
+            let last = haystack.count - count
+            while index <= last {
+                if haystack[index] == first {
+                    var matched = 1
+                    while matched < count, haystack[index + matched] == pattern[matched] { matched += 1 }
+                    if matched == count { return index }
                 }
-                return nil
+                index += 1
             }
+            return nil
         }
     }
 

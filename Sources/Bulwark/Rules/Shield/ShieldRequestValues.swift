@@ -224,7 +224,7 @@ struct ShieldRequestValues {
         let delimiter = Array("--".utf8) + rawBoundary
         var positions: [Int] = []
         var search = 0
-        while positions.count < 1_000, let found = index(of: delimiter, in: lowered, from: search) {
+        while positions.count < 1_000, let found = lowered.firstIndex(of: delimiter, from: search) {
             positions.append(found)
             search = found + delimiter.count
         }
@@ -236,10 +236,10 @@ struct ShieldRequestValues {
             var partStart = start + delimiter.count
             let partEnd = positions[number + 1]
             while partStart < partEnd, bytes[partStart] == 0x0D || bytes[partStart] == 0x0A { partStart += 1 }
-            let part = bytes[partStart..<partEnd]
+            let part = Array(bytes[partStart..<partEnd])
             let headerEnd =
-                index(of: Array("\r\n\r\n".utf8), in: Array(part), from: 0).map { $0 + 4 }
-                ?? index(of: Array("\n\n".utf8), in: Array(part), from: 0).map { $0 + 2 } ?? 0
+                part.firstIndex(of: "\r\n\r\n", from: 0).map { $0 + 4 }
+                ?? part.firstIndex(of: "\n\n", from: 0).map { $0 + 2 } ?? 0
             let headerText = String(decoding: part.prefix(headerEnd), as: UTF8.self)
             var content = Array(part.dropFirst(headerEnd))
             while let last = content.last, last == 0x0A || last == 0x0D { content.removeLast() }
@@ -269,20 +269,6 @@ struct ShieldRequestValues {
                 return String(rest.dropFirst().prefix { $0 != "\"" })
             }
             return String(rest.prefix { $0 != ";" && $0 != " " })
-        }
-        return nil
-    }
-
-    private static func index(of needle: [UInt8], in haystack: [UInt8], from start: Int) -> Int? {
-        guard !needle.isEmpty, haystack.count >= needle.count else { return nil }
-        var index = start
-        while index <= haystack.count - needle.count {
-            if haystack[index] == needle[0] {
-                var matched = 1
-                while matched < needle.count, haystack[index + matched] == needle[matched] { matched += 1 }
-                if matched == needle.count { return index }
-            }
-            index += 1
         }
         return nil
     }
@@ -491,7 +477,7 @@ struct JSONStringWalker {
                     guard index + 4 <= bytes.count else { return nil }
                     var scalar: UInt32 = 0
                     for offset in 0..<4 {
-                        guard let digit = ShieldDecoding.hexValue(bytes[index + offset]) else { return nil }
+                        guard let digit = IPAddress.hexValue(bytes[index + offset]) else { return nil }
                         scalar = scalar << 4 | UInt32(digit)
                     }
                     index += 4
@@ -501,7 +487,7 @@ struct JSONStringWalker {
                         var low: UInt32 = 0
                         var valid = true
                         for offset in 2..<6 {
-                            guard let digit = ShieldDecoding.hexValue(bytes[index + offset]) else {
+                            guard let digit = IPAddress.hexValue(bytes[index + offset]) else {
                                 valid = false
                                 break
                             }
