@@ -38,7 +38,10 @@ public final class Bulwark: Sendable {
         platform: HostingPlatform? = nil,
         options: BulwarkOptions = BulwarkOptions()
     ) throws(BulwarkConfigurationError) {
-        let environment = RuleBuildEnvironment(rateLimitStore: options.rateLimitStore)
+        let environment = RuleBuildEnvironment(
+            rateLimitStore: options.rateLimitStore,
+            botVerifier: options.botVerifier
+        )
         var built: [any Rule] = []
         for (index, specification) in rules.enumerated() {
             built.append(try specification.makeRule(index: index, environment: environment))

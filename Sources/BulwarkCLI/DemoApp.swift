@@ -44,13 +44,26 @@ enum DemoApp {
         )
     }
 
+    /// The articles route's client: every bot is denied except search engines and link previews,
+    /// and curl so that the walkthrough can be followed. A client claiming a verifiable crawler
+    /// (Googlebot, Bingbot, …) must come from its operator's published ranges or be denied as
+    /// spoofed. The demo trusts loopback as its proxy, so `X-Forwarded-For` can stand in for a
+    /// client's address in the walkthrough.
+    static func articlesBulwark(options: BulwarkOptions = BulwarkOptions()) throws -> Bulwark {
+        try Bulwark(
+            rules: [.detectBot(mode: .live, allow: [.category(.searchEngine), .category(.preview), "CURL"])],
+            proxies: ["127.0.0.1", "::1"],
+            options: options
+        )
+    }
+
     /// A rough count of model tokens in a message: about four characters each.
     static func estimatedTokens(_ text: String) -> Int { max(1, text.utf8.count / 4) }
 
-    static func router(chat: Bulwark, signup: Bulwark) -> Router<BulwarkRequestContext> {
+    static func router(chat: Bulwark, signup: Bulwark, articles: Bulwark) -> Router<BulwarkRequestContext> {
         let router = Router(context: BulwarkRequestContext.self)
         router.get("/") { _, _ in
-            "Bulwark demo: POST /chat {\"message\": …} with x-user-id, POST /signup\n"
+            "Bulwark demo: POST /chat {\"message\": …} with x-user-id, POST /signup, GET /articles\n"
         }
         router.post("/chat") { request, context -> Response in
             var request = request
@@ -78,6 +91,9 @@ enum DemoApp {
         router.group("/signup")
             .add(middleware: BulwarkMiddleware(signup, bodyLimit: 64 * 1024, rateLimitHeaders: .always))
             .post { _, _ in #"{"status":"welcome"}"# }
+        router.group("/articles")
+            .add(middleware: BulwarkMiddleware(articles))
+            .get { _, _ in #"{"articles":["Shield","Bots","Rate limits"]}"# }
         return router
     }
 
@@ -98,7 +114,20 @@ enum DemoApp {
           403: Shield denies a SQL injection (the reason says SQLI, at body.json.message)
             curl -i -X POST \(base)/chat -H 'x-user-id: bob' -d '{"message": "x'"'"' union select password from users--"}'
 
+          403: a scripted client on the articles route (the reason says BOT, denied PYTHON_REQUESTS)
+            curl -i \(base)/articles -A 'python-requests/2.32.3'
+
+          ALLOW: Googlebot from Google's published ranges, verified (the demo trusts loopback as a
+          proxy, so X-Forwarded-For stands in for the crawler's address)
+            curl -i \(base)/articles -A 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)' -H 'x-forwarded-for: \(verifiedGooglebotAddress)'
+
+          403: the same user agent from anywhere else is a spoofed Googlebot
+            curl -i \(base)/articles -A 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)' -H 'x-forwarded-for: 203.0.113.9'
+
         Press Ctrl-C to stop.
         """
     }
+
+    /// An address in Google's published Googlebot ranges, for the walkthrough.
+    static let verifiedGooglebotAddress = "66.249.66.1"
 }

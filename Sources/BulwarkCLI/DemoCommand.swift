@@ -17,7 +17,11 @@ struct DemoCommand: AsyncParsableCommand {
     var port = 8080
 
     func run() async throws {
-        let router = DemoApp.router(chat: try DemoApp.chatBulwark(), signup: try DemoApp.signupBulwark())
+        let router = DemoApp.router(
+            chat: try DemoApp.chatBulwark(),
+            signup: try DemoApp.signupBulwark(),
+            articles: try DemoApp.articlesBulwark()
+        )
         let app = Application(
             router: router,
             configuration: .init(address: .hostname(host, port: port), serverName: "bulwark-demo"),

@@ -10,7 +10,11 @@ import Testing
 struct DemoAppTests {
     @Test("the walkthrough's requests give ALLOW, 429, 403 and a Shield 403 over a real socket")
     func walkthrough() async throws {
-        let router = DemoApp.router(chat: try DemoApp.chatBulwark(), signup: try DemoApp.signupBulwark())
+        let router = DemoApp.router(
+            chat: try DemoApp.chatBulwark(),
+            signup: try DemoApp.signupBulwark(),
+            articles: try DemoApp.articlesBulwark()
+        )
         let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
         try await app.test(.live) { client in
             try await client.execute(
@@ -46,7 +50,11 @@ struct DemoAppTests {
 
     @Test("a long chat message spends the user's token budget")
     func tokenBudget() async throws {
-        let router = DemoApp.router(chat: try DemoApp.chatBulwark(), signup: try DemoApp.signupBulwark())
+        let router = DemoApp.router(
+            chat: try DemoApp.chatBulwark(),
+            signup: try DemoApp.signupBulwark(),
+            articles: try DemoApp.articlesBulwark()
+        )
         let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
         let long = String(repeating: "word ", count: 300)  // 1,500 characters: about 375 tokens
         try await app.test(.live) { client in
@@ -65,6 +73,43 @@ struct DemoAppTests {
                 body: ByteBuffer(string: #"{"message": "\#(long)"}"#)
             ) { response in
                 #expect(response.status == .tooManyRequests)
+            }
+        }
+    }
+
+    @Test("the articles route denies a scripted client and a spoofed Googlebot, and admits a verified one")
+    func bots() async throws {
+        let router = DemoApp.router(
+            chat: try DemoApp.chatBulwark(),
+            signup: try DemoApp.signupBulwark(),
+            articles: try DemoApp.articlesBulwark()
+        )
+        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+        let googlebot = "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"
+        try await app.test(.live) { client in
+            try await client.execute(uri: "/articles", method: .get, headers: [.userAgent: "python-requests/2.32.3"]) {
+                response in
+                #expect(response.status == .forbidden)
+                let body = String(buffer: response.body)
+                #expect(body.contains("BOT") && body.contains("PYTHON_REQUESTS"), "\(body)")
+            }
+            try await client.execute(
+                uri: "/articles",
+                method: .get,
+                headers: [.userAgent: googlebot, .init("x-forwarded-for")!: DemoApp.verifiedGooglebotAddress]
+            ) { response in
+                #expect(response.status == .ok)
+            }
+            try await client.execute(
+                uri: "/articles",
+                method: .get,
+                headers: [.userAgent: googlebot, .init("x-forwarded-for")!: "203.0.113.9"]
+            ) { response in
+                #expect(response.status == .forbidden)
+                #expect(String(buffer: response.body).contains(#""spoofed":true"#))
+            }
+            try await client.execute(uri: "/articles", method: .get, headers: [.userAgent: "curl/8.5.0"]) { response in
+                #expect(response.status == .ok)
             }
         }
     }

@@ -5,7 +5,7 @@ import HTTPTypes
 /// One fuzz input drives every parser of untrusted text in the core: IP addresses and blocks,
 /// forwarded-for hops, cookies and query arguments, characteristics, a rules document, and Shield's
 /// decoders, tokenizers and body readers (the input as a value, a path, and a JSON, multipart,
-/// XML, form and text body). Any
+/// XML, form and text body), and the bytes as a DNS response. Any
 /// crash, hang or sanitizer report is a bug; so is an address whose canonical text parses to a
 /// different address.
 @_cdecl("LLVMFuzzerTestOneInput")
@@ -47,6 +47,15 @@ public func fuzz(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
         var fields = HTTPFields()
         fields[.contentType] = contentType
         _ = shield.inspect(BulwarkRequest(method: .post, path: "/", headers: fields, body: Array(bytes)))
+    }
+
+    if let response = try? DNSResponse(parsing: Array(bytes)) {
+        // Every answer takes at least 11 bytes, and a name at most 255 on the wire (4 characters a
+        // byte once escaped).
+        precondition(response.answers.count <= count / 11, "\(response.answers.count) answers in \(count) bytes")
+        for record in response.answers {
+            precondition(record.name.utf8.count <= 1_020, "a \(record.name.utf8.count)-character name")
+        }
     }
 
     _ = try? Characteristic(text)

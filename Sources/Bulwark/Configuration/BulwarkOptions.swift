@@ -29,6 +29,8 @@ public struct BulwarkOptions: Sendable {
     public var failureMode: FailureMode
     /// The most DENY results the decision cache holds (0 turns the cache off).
     public var decisionCacheCapacity: Int
+    /// Verifies claims of verifiable bots for `detectBot` rules: published ranges and reverse DNS.
+    public var botVerifier: BotVerifier
     /// Where the client logs rule failures. It never logs the text it scans.
     public var logger: Logger
 
@@ -38,8 +40,10 @@ public struct BulwarkOptions: Sendable {
         rateLimitStore: any RateLimitStore = InMemoryRateLimitStore(),
         failureMode: FailureMode = .open,
         decisionCacheCapacity: Int = 10_000,
-        logger: Logger = Logger(label: "bulwark")
+        logger: Logger = Logger(label: "bulwark"),
+        botVerifier: BotVerifier = BotVerifier()
     ) {
+        self.botVerifier = botVerifier
         self.clock = clock
         self.rateLimitStore = rateLimitStore
         self.failureMode = failureMode

@@ -1,6 +1,7 @@
 /// What building a rule may use from the client.
 struct RuleBuildEnvironment {
     let rateLimitStore: any RateLimitStore
+    let botVerifier: BotVerifier
 }
 
 extension RuleSpecification {
@@ -52,6 +53,44 @@ extension RuleSpecification {
                 id: id ?? derivedID(canonical),
                 mode: mode,
                 shield: Shield(sensitivity: spec.sensitivity, exclusions: spec.exclusions, limits: spec.limits)
+            )
+        case .detectBot(let spec):
+            let field = spec.allow != nil ? "allow" : "deny"
+            guard let selectors = spec.allow ?? spec.deny, (spec.allow == nil) != (spec.deny == nil) else {
+                throw fail(.invalidValue, "allow", "give exactly one of allow and deny")
+            }
+            let classifier = UserAgentClassifier.shared
+            var ids = Set<String>()
+            var categories = Set<BotCategory>()
+            for (position, selector) in selectors.enumerated() {
+                if let category = selector.category {
+                    guard BotCategory.allCases.contains(category) else {
+                        throw fail(
+                            .invalidValue,
+                            "\(field)[\(position)]",
+                            "unknown category \"\(category.rawValue.prefix(40))\"; known categories are "
+                                + BotCategory.allCases.map(\.rawValue).joined(separator: ", ")
+                        )
+                    }
+                    categories.insert(category)
+                } else {
+                    guard classifier.catalogue.knows(selector.rawValue) else {
+                        throw fail(
+                            .invalidValue,
+                            "\(field)[\(position)]",
+                            "unknown bot \"\(selector.rawValue.prefix(60))\"; use an UPPER_SNAKE bot id such as "
+                                + "GOOGLE_CRAWLER or CURL, or CATEGORY:NAME"
+                        )
+                    }
+                    ids.insert(selector.rawValue)
+                }
+            }
+            return DetectBotRule(
+                id: id ?? derivedID(field + "|" + selectors.map(\.rawValue).sorted().joined(separator: ",")),
+                mode: mode,
+                policy: spec.allow != nil ? .allow(ids, categories: categories) : .deny(ids, categories: categories),
+                classifier: classifier,
+                verifier: environment.botVerifier
             )
         case .rateLimit(let spec):
             if let rate = spec.refillRate, rate <= 0 {

@@ -8,7 +8,7 @@ extension RuleSpecification: Codable {
     }
 
     /// The rule types this version of Bulwark understands.
-    public static let knownTypes = ["shield", "tokenBucket", "fixedWindow", "slidingWindow"]
+    public static let knownTypes = ["detectBot", "shield", "tokenBucket", "fixedWindow", "slidingWindow"]
 
     /// Decodes a rule from its JSON object; a problem throws a ``BulwarkConfigurationError`` naming
     /// the rule's position and the field.
@@ -46,6 +46,12 @@ extension RuleSpecification: Codable {
                 )
             )
             self.init(mode: mode, id: id, configuration: .shield(spec))
+        case "detectBot":
+            let spec = BotSpecification(allow: try fields.optional("allow"), deny: try fields.optional("deny"))
+            guard (spec.allow == nil) != (spec.deny == nil) else {
+                throw fields.error(.invalidValue, "allow", "give exactly one of \"allow\" and \"deny\"")
+            }
+            self.init(mode: mode, id: id, configuration: .detectBot(spec))
         case "tokenBucket", "fixedWindow", "slidingWindow":
             let algorithm = RateLimitPolicy.Algorithm(rawValue: type)!
             var spec = RateLimitSpecification(
@@ -81,6 +87,9 @@ extension RuleSpecification: Codable {
             try container.encode(spec.limits.maxBodyBytes, forKey: Key("maxBodyBytes"))
             try container.encode(spec.limits.maxValues, forKey: Key("maxValues"))
             try container.encode(spec.limits.maxDepth, forKey: Key("maxDepth"))
+        case .detectBot(let spec):
+            try container.encodeIfPresent(spec.allow, forKey: Key("allow"))
+            try container.encodeIfPresent(spec.deny, forKey: Key("deny"))
         case .rateLimit(let spec):
             try container.encodeIfPresent(spec.characteristics, forKey: Key("characteristics"))
             try container.encodeIfPresent(spec.refillRate, forKey: Key("refillRate"))
@@ -144,7 +153,7 @@ struct RuleFieldReader {
         switch type {
         case is Int.Type: "an integer"
         case is String.Type: "a string"
-        case is [String].Type: "an array of strings"
+        case is [String].Type, is [BotSelector].Type: "an array of strings"
         case is [ShieldExclusion].Type: "an array of {\"location\": string, \"attacks\": [string]} objects"
         case is Double.Type: "a number"
         case is Bool.Type: "true or false"

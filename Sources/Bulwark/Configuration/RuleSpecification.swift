@@ -9,6 +9,7 @@ public struct RuleSpecification: Sendable, Hashable {
     enum Configuration: Sendable, Hashable {
         case rateLimit(RateLimitSpecification)
         case shield(ShieldSpecification)
+        case detectBot(BotSpecification)
     }
 
     /// The rule's type, as in the rules JSON (`tokenBucket`, `fixedWindow`, `slidingWindow`, …).
@@ -31,6 +32,7 @@ extension RuleSpecification.Configuration {
         switch self {
         case .rateLimit(let spec): spec.algorithm.rawValue
         case .shield: "shield"
+        case .detectBot: "detectBot"
         }
     }
 }
@@ -120,6 +122,35 @@ extension RuleSpecification {
             )
         )
     }
+}
+
+extension RuleSpecification {
+    /// Bot detection that denies every bot except those allowed, by id or category. `allow: []`
+    /// denies every bot. A client claiming a verifiable bot from an address its operator does not
+    /// publish is denied even when allowed.
+    ///
+    /// ```swift
+    /// .detectBot(mode: .live, allow: [.category(.searchEngine), "CURL"])
+    /// ```
+    public static func detectBot(mode: RuleMode, allow: [BotSelector], id: String? = nil) -> RuleSpecification {
+        RuleSpecification(mode: mode, id: id, configuration: .detectBot(BotSpecification(allow: allow, deny: nil)))
+    }
+
+    /// Bot detection that allows every bot except those denied, by id or category; spoofed
+    /// verifiable bots are denied as well.
+    ///
+    /// ```swift
+    /// .detectBot(mode: .live, deny: [.category(.ai), "CURL"])
+    /// ```
+    public static func detectBot(mode: RuleMode, deny: [BotSelector], id: String? = nil) -> RuleSpecification {
+        RuleSpecification(mode: mode, id: id, configuration: .detectBot(BotSpecification(allow: nil, deny: deny)))
+    }
+}
+
+/// The parameters of a bot rule, as written: exactly one of the lists.
+struct BotSpecification: Sendable, Hashable {
+    var allow: [BotSelector]?
+    var deny: [BotSelector]?
 }
 
 /// The parameters of a shield rule, as written.

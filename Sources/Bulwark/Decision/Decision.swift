@@ -47,6 +47,12 @@ public struct Decision: Sendable, Hashable, Codable {
     /// Whether any rule failed, whatever the conclusion.
     public var hasError: Bool { results.contains { $0.isError } }
 
+    /// Whether a bot rule found the client claiming a verifiable bot (a search engine, an AI
+    /// crawler) from an address its operator does not publish: an impostor.
+    public var isSpoofedBot: Bool { results.contains { $0.reason?.bot?.spoofed == true } }
+    /// Whether a bot rule verified the client as the bot it claims.
+    public var isVerifiedBot: Bool { results.contains { $0.reason?.bot?.verified == true } }
+
     /// The rate-limit result that matters for response headers: the denying one, or else the one
     /// with the fewest units remaining.
     public var rateLimit: RateLimitReason? {

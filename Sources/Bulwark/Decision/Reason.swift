@@ -8,6 +8,8 @@ public struct ReasonType: RawRepresentable, Sendable, Hashable, Codable, CustomS
 
     /// Shield found (or looked for and did not find) an attack in the request.
     public static let shield = ReasonType(rawValue: "SHIELD")
+    /// Bot detection: which bots were seen, allowed or denied, verified or spoofed.
+    public static let bot = ReasonType(rawValue: "BOT")
     /// A rate limit (token bucket, fixed window or sliding window).
     public static let rateLimit = ReasonType(rawValue: "RATE_LIMIT")
     /// A rule or store failed; the reason carries the message.
@@ -29,6 +31,7 @@ public struct Reason: Sendable, Hashable {
     enum Details: Sendable, Hashable {
         case rateLimit(RateLimitReason)
         case shield(ShieldReason)
+        case bot(BotReason)
         case error(ErrorReason)
         case none
     }
@@ -52,6 +55,11 @@ public struct Reason: Sendable, Hashable {
         Reason(type: .shield, details: .shield(details))
     }
 
+    /// A BOT reason.
+    public static func bot(_ details: BotReason) -> Reason {
+        Reason(type: .bot, details: .bot(details))
+    }
+
     /// An error reason with a message.
     public static func error(_ message: String) -> Reason {
         Reason(type: .error, details: .error(ErrorReason(message: message)))
@@ -69,6 +77,12 @@ public struct Reason: Sendable, Hashable {
     /// The SHIELD details, when this is a `SHIELD` reason.
     public var shield: ShieldReason? {
         if case .shield(let details) = details { return details }
+        return nil
+    }
+
+    /// The BOT details, when this is a `BOT` reason.
+    public var bot: BotReason? {
+        if case .bot(let details) = details { return details }
         return nil
     }
 
@@ -119,6 +133,7 @@ extension Reason: Codable {
         switch type {
         case .rateLimit: self = .rateLimit(try RateLimitReason(from: decoder))
         case .shield: self = .shield(try ShieldReason(from: decoder))
+        case .bot: self = .bot(try BotReason(from: decoder))
         case .error: self = Reason(type: .error, details: .error(try ErrorReason(from: decoder)))
         default: self = Reason(type: type, details: .none)
         }
@@ -131,6 +146,7 @@ extension Reason: Codable {
         switch details {
         case .rateLimit(let details): try details.encode(to: encoder)
         case .shield(let details): try details.encode(to: encoder)
+        case .bot(let details): try details.encode(to: encoder)
         case .error(let details): try details.encode(to: encoder)
         case .none: break
         }

@@ -1,0 +1,137 @@
+/// What a request's User-Agent says about its client: the bots it names, or the browser.
+///
+/// ```swift
+/// let client = DetectedClient(userAgent: request.headers[.userAgent])
+/// if client.isBot { logger.info("bot", metadata: ["ids": "\(client.bots)"]) }
+/// ```
+public struct DetectedClient: Sendable, Hashable, Codable {
+    /// The ids of the bots the user agent matched (`GOOGLE_CRAWLER`, `CURL`, …), `UNKNOWN_BOT` when
+    /// only a generic signal matched, or `MISSING_USER_AGENT`; empty for a browser.
+    public var bots: [String]
+    /// The categories of those bots, each once.
+    public var categories: [BotCategory]
+    /// The browser family (`Chrome`, `Firefox`, `Safari`, `Edge`, `Opera`, `Samsung Internet`)
+    /// when no bot matched and the user agent names one.
+    public var browser: String?
+
+    /// Creates a detected client.
+    public init(bots: [String], categories: [BotCategory], browser: String?) {
+        self.bots = bots
+        self.categories = categories
+        self.browser = browser
+    }
+
+    /// Classifies a user agent with the bundled catalogue (and its cache of recent user agents).
+    public init(userAgent: String?) {
+        self = UserAgentClassifier.shared.classify(userAgent)
+    }
+
+    /// Whether the user agent is a bot's, or missing.
+    public var isBot: Bool { !bots.isEmpty }
+}
+
+/// Matches user agents against the catalogue: a literal prefilter picks the few patterns that can
+/// match, which are then run for real; results are cached per user agent.
+final class UserAgentClassifier: Sendable {
+    let catalogue: BotCatalogue
+    private let prefilter: LiteralPrefilter
+    private let cache: ExpiringMap<DetectedClient>?
+
+    /// Bytes of a user agent that are inspected; a longer one is cut (no browser sends more).
+    static let maxBytes = 1024
+
+    /// The classifier over the bundled catalogue, shared by every rule and ``DetectedClient``.
+    static let shared = UserAgentClassifier(catalogue: .bundled, cacheCapacity: 10_000)
+
+    init(catalogue: BotCatalogue, cacheCapacity: Int) {
+        self.catalogue = catalogue
+        self.prefilter = LiteralPrefilter(
+            requiredLiterals: catalogue.patterns.map(\.requiredLiterals)
+                + catalogue.genericPatterns.map(\.requiredLiterals)
+        )
+        self.cache = cacheCapacity > 0 ? ExpiringMap(capacity: cacheCapacity) : nil
+    }
+
+    /// Classifies a user agent, from the cache when it was seen recently.
+    func classify(_ userAgent: String?) -> DetectedClient {
+        guard let userAgent, userAgent.utf8.contains(where: { $0 != 0x20 && $0 != 0x09 }) else {
+            return DetectedClient(bots: [BotCatalogue.missingUserAgentID], categories: [.unknown], browser: nil)
+        }
+        if let cache, let cached = cache.value(for: userAgent, now: 0) { return cached }
+        let client = classifyUncached(userAgent)
+        cache?.set(userAgent, client, expiresAt: .max, now: 0)
+        return client
+    }
+
+    /// Classifies a user agent without the cache.
+    func classifyUncached(_ userAgent: String) -> DetectedClient {
+        let bytes = Array(userAgent.utf8.prefix(Self.maxBytes))
+        var lowered = bytes
+        for index in lowered.indices { lowered[index] = ASCIIByte.lower(lowered[index]) }
+        return bytes.withUnsafeBufferPointer { original in
+            lowered.withUnsafeBufferPointer { lower in
+                classify(original: original, lower: lower)
+            }
+        }
+    }
+
+    private func classify(original: UnsafeBufferPointer<UInt8>, lower: UnsafeBufferPointer<UInt8>) -> DetectedClient {
+        let named = catalogue.patterns.count
+        var matchedBots: [Int] = []
+        var genericMatch: Int?
+        for candidate in prefilter.candidates(in: lower) {
+            if candidate < named {
+                let owner = catalogue.patternOwners[candidate]
+                guard !matchedBots.contains(owner), catalogue.patterns[candidate].matches(original) else { continue }
+                if catalogue.bots[owner].forbidden.contains(where: { $0.matches(original) }) { continue }
+                matchedBots.append(owner)
+            } else if matchedBots.isEmpty, genericMatch == nil,
+                catalogue.genericPatterns[candidate - named].matches(lower)
+            {
+                genericMatch = candidate - named
+            }
+        }
+        if !matchedBots.isEmpty {
+            matchedBots.sort()
+            var categories: [BotCategory] = []
+            for owner in matchedBots {
+                for category in catalogue.bots[owner].categories where !categories.contains(category) {
+                    categories.append(category)
+                }
+            }
+            return DetectedClient(bots: matchedBots.map { catalogue.bots[$0].id }, categories: categories, browser: nil)
+        }
+        if let genericMatch {
+            let signal = catalogue.genericSignals[genericMatch]
+            return DetectedClient(bots: [signal.id], categories: [signal.category], browser: nil)
+        }
+        return DetectedClient(bots: [], categories: [], browser: Self.browser(lower))
+    }
+
+    private static let browsers: [(marker: [UInt8], name: String)] = [
+        ("edg/", "Edge"), ("edge/", "Edge"), ("edga/", "Edge"), ("edgios/", "Edge"), ("opr/", "Opera"),
+        ("opera", "Opera"), ("samsungbrowser/", "Samsung Internet"), ("firefox/", "Firefox"),
+        ("fxios/", "Firefox"), ("crios/", "Chrome"), ("chrome/", "Chrome"), ("chromium/", "Chrome"),
+        ("safari/", "Safari"),
+    ].map { (Array($0.0.utf8), $0.1) }
+
+    /// The browser family a user agent names, by the first marker found in precedence order.
+    static func browser(_ lower: UnsafeBufferPointer<UInt8>) -> String? {
+        for (marker, name) in browsers where contains(lower, marker) { return name }
+        return nil
+    }
+
+    private static func contains(_ haystack: UnsafeBufferPointer<UInt8>, _ needle: [UInt8]) -> Bool {
+        guard haystack.count >= needle.count else { return false }
+        var start = 0
+        while start + needle.count <= haystack.count {
+            if haystack[start] == needle[0] {
+                var offset = 1
+                while offset < needle.count, haystack[start + offset] == needle[offset] { offset += 1 }
+                if offset == needle.count { return true }
+            }
+            start += 1
+        }
+        return false
+    }
+}

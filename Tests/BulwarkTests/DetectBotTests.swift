@@ -1,0 +1,186 @@
+import BulwarkTesting
+import Foundation
+import HTTPTypes
+import Testing
+
+@testable import Bulwark
+
+@Suite("detectBot")
+struct DetectBotTests {
+    static let googlebot = "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"
+    static let chrome =
+        "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36"
+
+    func request(userAgent: String?, from address: String = "203.0.113.7") -> BulwarkRequest {
+        var headers: HTTPFields = [:]
+        if let userAgent { headers[.userAgent] = userAgent }
+        return .get("/", from: address, headers: headers)
+    }
+
+    /// An address inside a bundled range set: its first block's network address.
+    func address(in rangeSet: String) throws -> String {
+        let set = try #require(BotCatalogue.bundled.ranges[rangeSet])
+        return try #require(set.blocks.first).network.description
+    }
+
+    @Test("the bundled catalogue parses, with hundreds of bots, ranges and generic signals")
+    func catalogue() {
+        let catalogue = BotCatalogue.bundled
+        #expect(catalogue.bots.count >= 600)
+        #expect(catalogue.genericPatterns.count >= 50)
+        #expect(catalogue.ranges.count >= 10)
+        for id in ["GOOGLE_CRAWLER", "BING_CRAWLER", "CURL", "OPENAI_CRAWLER_SEARCH"] {
+            #expect(catalogue.bot(id) != nil, "\(id)")
+        }
+        #expect(catalogue.bot("GOOGLE_CRAWLER")?.isVerifiable == true)
+    }
+
+    @Test("a browser passes and is named; curl is CURL; an unknown crawler is UNKNOWN_BOT")
+    func classification() {
+        let browser = DetectedClient(userAgent: Self.chrome)
+        #expect(!browser.isBot)
+        #expect(browser.browser == "Chrome")
+        let curl = DetectedClient(userAgent: "curl/8.5.0")
+        #expect(curl.bots == ["CURL"])
+        let unknown = DetectedClient(userAgent: "Mozilla/5.0 (compatible; TotallyNewCrawler/0.1; +https://example.org)")
+        #expect(unknown.bots == ["UNKNOWN_BOT"])
+        #expect(unknown.categories == [.unknown])
+        #expect(DetectedClient(userAgent: nil).bots == ["MISSING_USER_AGENT"])
+        #expect(DetectedClient(userAgent: "  ").bots == ["MISSING_USER_AGENT"])
+    }
+
+    @Test("allow: [] denies every bot and passes browsers")
+    func allowNothing() async throws {
+        let bulwark = try Bulwark(rules: [.detectBot(mode: .live, allow: [])])
+        let denied = await bulwark.protect(request(userAgent: "curl/8.5.0"))
+        #expect(denied.isDenied)
+        #expect(denied.reason.bot?.denied == ["CURL"])
+        let missing = await bulwark.protect(request(userAgent: nil))
+        #expect(missing.isDenied)
+        #expect(missing.reason.bot?.denied == ["MISSING_USER_AGENT"])
+        let browser = await bulwark.protect(request(userAgent: Self.chrome))
+        #expect(browser.conclusion == .allow)
+        #expect(browser.reason.bot == BotReason(allowed: [], denied: [], verified: false, spoofed: false))
+    }
+
+    @Test("an allow list admits its ids and categories and denies every other bot")
+    func allowList() async throws {
+        let bulwark = try Bulwark(rules: [.detectBot(mode: .live, allow: [.category(.monitor), "CURL"])])
+        let curl = await bulwark.protect(request(userAgent: "curl/8.5.0"))
+        #expect(curl.conclusion == .allow)
+        #expect(curl.reason.bot?.allowed == ["CURL"])
+        let python = await bulwark.protect(request(userAgent: "python-requests/2.32.3"))
+        #expect(python.isDenied)
+    }
+
+    @Test("a deny list denies its ids and categories and admits every other bot")
+    func denyList() async throws {
+        let bulwark = try Bulwark(rules: [.detectBot(mode: .live, deny: [.category(.programmatic)])])
+        let python = await bulwark.protect(request(userAgent: "python-requests/2.32.3"))
+        #expect(python.isDenied)
+        let wayback = await bulwark.protect(request(userAgent: "Mozilla/5.0 (compatible; archive.org_bot +http://archive.org/details/archive.org_bot)"))
+        #expect(wayback.conclusion == .allow)
+    }
+
+    @Test("Googlebot from Google's published ranges is verified; from elsewhere it is spoofed and denied")
+    func verificationByRanges() async throws {
+        let bulwark = try Bulwark(
+            rules: [.detectBot(mode: .live, allow: [.category(.searchEngine)])],
+            options: BulwarkOptions(botVerifier: BotVerifier(resolver: UnreachableResolver()))
+        )
+        let real = await bulwark.protect(request(userAgent: Self.googlebot, from: try address(in: "google-googlebot")))
+        #expect(real.conclusion == .allow)
+        #expect(real.isVerifiedBot)
+        #expect(!real.isSpoofedBot)
+        #expect(real.reason.bot?.allowed == ["GOOGLE_CRAWLER"])
+        // Googlebot is also verifiable by reverse DNS; with no DNS answer the claim stays
+        // undetermined, so an impostor is denied only when the verifier can say so.
+        let gptbot = "Mozilla/5.0 AppleWebKit/537.36 (KHTML, like Gecko; compatible; GPTBot/1.2; +https://openai.com/gptbot)"
+        let allowAI = try Bulwark(
+            rules: [.detectBot(mode: .live, allow: [.category(.ai)])],
+            options: BulwarkOptions(botVerifier: BotVerifier(resolver: UnreachableResolver()))
+        )
+        let fake = await allowAI.protect(request(userAgent: gptbot, from: "203.0.113.9"))
+        #expect(fake.isDenied)
+        #expect(fake.isSpoofedBot)
+        #expect(fake.reason.bot?.spoofed == true)
+        let genuine = await allowAI.protect(request(userAgent: gptbot, from: try address(in: "openai-gptbot")))
+        #expect(genuine.conclusion == .allow)
+        #expect(genuine.isVerifiedBot)
+    }
+
+    @Test("refreshed ranges replace the bundled set of the same name")
+    func refresh() async throws {
+        let verifier = BotVerifier(resolver: UnreachableResolver())
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("bulwark-ranges-\(UUID()).json")
+        defer { try? FileManager.default.removeItem(at: file) }
+        try Data(#"{"sources": {"openai-gptbot": {"ipv4": ["198.51.100.0/24"], "ipv6": []}}}"#.utf8).write(to: file)
+        let refresher = BotRangeRefresher(verifier: verifier, source: .file(file.path))
+        #expect(try await refresher.refresh() == 1)
+        #expect(verifier.contains(IPAddress("198.51.100.20")!, inRangeSet: "openai-gptbot"))
+        #expect(!verifier.contains(try #require(IPAddress(try address(in: "openai-gptbot"))), inRangeSet: "openai-gptbot"))
+
+        try Data(#"{"sources": {"openai-gptbot": {"ipv4": ["not an address"]}}}"#.utf8).write(to: file)
+        await #expect(throws: BotRangeError.self) { try await refresher.refresh() }
+        #expect(verifier.contains(IPAddress("198.51.100.20")!, inRangeSet: "openai-gptbot"), "a bad file keeps the ranges")
+        try Data("[1, 2".utf8).write(to: file)
+        await #expect(throws: BotRangeError.self) { try await refresher.refresh() }
+    }
+
+    @Test("reverse-DNS masks")
+    func masks() {
+        #expect(BotVerifier.host("crawl-66-249-66-1.googlebot.com", matches: "crawl-***-***-***-***.googlebot.com"))
+        #expect(!BotVerifier.host("crawl-66-249-66-1.googlebot.com.evil.com", matches: "crawl-***-***-***-***.googlebot.com"))
+        #expect(!BotVerifier.host("crawl-.googlebot.com", matches: "crawl-***.googlebot.com"))
+        #expect(BotVerifier.host("msnbot-1-2-3-4.search.msn.com", matches: "@.search.msn.com"))
+        #expect(BotVerifier.host("search.msn.com", matches: "@.search.msn.com"))
+        #expect(!BotVerifier.host("evilsearch.msn.com", matches: "@.search.msn.com"))
+        #expect(!BotVerifier.host("search.msn.com.evil.com", matches: "@.search.msn.com"))
+        #expect(BotVerifier.host("ip.uptimerobot.com", matches: "ip.uptimerobot.com"))
+    }
+
+    @Test(
+        "bad bot rules fail at start-up, naming the field",
+        arguments: [
+            (#"{"type": "detectBot", "mode": "LIVE"}"#, "allow"),
+            (#"{"type": "detectBot", "allow": [], "deny": []}"#, "allow"),
+            (#"{"type": "detectBot", "allow": ["NOT_A_BOT"]}"#, "allow[0]"),
+            (#"{"type": "detectBot", "deny": ["CURL", "CATEGORY:ROBOTS"]}"#, "deny[1]"),
+            (#"{"type": "detectBot", "allow": "CURL"}"#, "allow"),
+        ]
+    )
+    func configurationErrors(json: String, field: String) throws {
+        let document = #"{"rules": ["# + json + #"]}"#
+        do {
+            let configuration = try JSONDecoder().decode(BulwarkConfiguration.self, from: Data(document.utf8))
+            _ = try Bulwark(configuration: configuration)
+            Issue.record("accepted \(json)")
+        } catch let error as BulwarkConfigurationError {
+            #expect(error.field == field, "\(error)")
+            #expect(error.ruleType == "detectBot")
+        }
+    }
+
+    @Test("the rules JSON round-trips")
+    func roundTrip() throws {
+        let document = #"{"rules": [{"type": "detectBot", "mode": "LIVE", "allow": ["CATEGORY:SEARCH_ENGINE", "CURL"]}]}"#
+        let configuration = try JSONDecoder().decode(BulwarkConfiguration.self, from: Data(document.utf8))
+        let encoded = try JSONEncoder().encode(configuration)
+        let again = try JSONDecoder().decode(BulwarkConfiguration.self, from: encoded)
+        #expect(again.rules == configuration.rules)
+        #expect(configuration.rules.first == .detectBot(mode: .live, allow: [.category(.searchEngine), "CURL"]))
+    }
+}
+
+/// A resolver that never finds anything, for tests that must not touch the network.
+struct UnreachableResolver: DNSResolver {
+    func reverseLookup(_ address: IPAddress) async throws -> [String] {
+        throw DNSError(code: .unreachable, message: "no DNS in this test")
+    }
+    func addresses(of host: String) async throws -> [IPAddress] {
+        throw DNSError(code: .unreachable, message: "no DNS in this test")
+    }
+    func mailExchangers(of domain: String) async throws -> [MailExchanger] {
+        throw DNSError(code: .unreachable, message: "no DNS in this test")
+    }
+}

@@ -1,0 +1,76 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A UDP socket bound to an ephemeral port on 127.0.0.1 that never reads: a nameserver that never
+/// answers, or (closed at once) a way to find a free port.
+final class LoopbackUDPSocket {
+    struct Failure: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    /// The port the kernel chose.
+    let port: Int
+    private var descriptor: Int32
+
+    init() throws {
+        #if canImport(Darwin)
+        let type = SOCK_DGRAM
+        #else
+        let type = Int32(SOCK_DGRAM.rawValue)
+        #endif
+        let descriptor = socket(AF_INET, type, 0)
+        guard descriptor >= 0 else { throw Failure(description: "socket() failed: errno \(errno)") }
+        var address = sockaddr_in()
+        #if canImport(Darwin)
+        address.sin_len = UInt8(MemoryLayout<sockaddr_in>.size)
+        #endif
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = 0
+        address.sin_addr.s_addr = UInt32(0x7F00_0001).bigEndian
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, length) }
+        }
+        let named = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) }
+        }
+        guard bound == 0, named == 0 else {
+            let code = errno
+            LoopbackUDPSocket.closeDescriptor(descriptor)
+            throw Failure(description: "cannot bind a UDP socket on 127.0.0.1: errno \(code)")
+        }
+        self.descriptor = descriptor
+        self.port = Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    /// Closes the socket (once).
+    func close() {
+        guard descriptor >= 0 else { return }
+        Self.closeDescriptor(descriptor)
+        descriptor = -1
+    }
+
+    private static func closeDescriptor(_ descriptor: Int32) {
+        #if canImport(Glibc)
+        _ = Glibc.close(descriptor)
+        #elseif canImport(Musl)
+        _ = Musl.close(descriptor)
+        #else
+        _ = Darwin.close(descriptor)
+        #endif
+    }
+
+    deinit { close() }
+
+    /// A port that was free a moment ago.
+    static func freePort() throws -> Int {
+        let socket = try LoopbackUDPSocket()
+        socket.close()
+        return socket.port
+    }
+}

