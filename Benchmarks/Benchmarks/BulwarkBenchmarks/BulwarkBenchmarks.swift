@@ -1,5 +1,5 @@
 import Benchmark
-import Bulwark
+@_spi(Benchmarking) import Bulwark
 import HTTPTypes
 
 let benchmarks: @Sendable () -> Void = {
@@ -17,6 +17,56 @@ let benchmarks: @Sendable () -> Void = {
     protectBenchmarks()
     protectWithoutRulesBenchmark()
     clientIPBenchmarks()
+    botBenchmarks()
+}
+
+/// User agents as they come: browsers (most traffic), then named bots, a tool and an unknown one.
+let sampleUserAgents = [
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36",
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 18_3_2 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) "
+        + "Version/18.3.1 Mobile/15E148 Safari/604.1",
+    "Mozilla/5.0 (Macintosh; Intel Mac OS X 10.15; rv:133.0) Gecko/20100101 Firefox/133.0",
+    "Mozilla/5.0 (Linux; Android 14; SM-S918B) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.6778.135 "
+        + "Mobile Safari/537.36",
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 "
+        + "Safari/537.36 Edg/131.0.0.0",
+    "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)",
+    "Mozilla/5.0 AppleWebKit/537.36 (KHTML, like Gecko; compatible; GPTBot/1.2; +https://openai.com/gptbot)",
+    "curl/8.5.0",
+    "python-requests/2.32.3",
+    "Mozilla/5.0 (compatible; TotallyNewCrawler/0.1; +https://example.org/bot)",
+]
+
+/// Bot detection: a user agent seen before (the cache), one never seen (the matching itself), and a
+/// whole `protect` with a `detectBot` rule for a browser.
+func botBenchmarks() {
+    Benchmark("BotUserAgentCached", configuration: perOperation) { benchmark in
+        let userAgent = sampleUserAgents[0]
+        _ = DetectedClient(userAgent: userAgent)
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations {
+            blackHole(DetectedClient(userAgent: userAgent))
+        }
+    }
+
+    Benchmark("BotUserAgentUncached", configuration: perOperation) { benchmark in
+        _ = DetectedClient(classifyingUncached: sampleUserAgents[0])
+        benchmark.startMeasurement()
+        for iteration in benchmark.scaledIterations {
+            blackHole(DetectedClient(classifyingUncached: sampleUserAgents[iteration % sampleUserAgents.count]))
+        }
+    }
+
+    Benchmark("ProtectDetectBotBrowser", configuration: perOperation) { benchmark in
+        let bulwark = try Bulwark(rules: [.detectBot(mode: .live, allow: [.category(.searchEngine)])])
+        var headers = HTTPFields()
+        headers[.userAgent] = sampleUserAgents[0]
+        let request = BulwarkRequest(method: .get, path: "/articles", headers: headers, remoteAddress: "203.0.113.7")
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations {
+            blackHole(await bulwark.protect(request))
+        }
+    }
 }
 
 /// A thousand operations an iteration, reported per operation: one operation alone is shorter than

@@ -305,7 +305,11 @@ struct DNSReader {
         )
     }
 
-    private func recordData(type: DNSRecordType, recordClass: UInt16, in range: Range<Int>) throws(DNSError)
+    private func recordData(
+        type: DNSRecordType,
+        recordClass: UInt16,
+        in range: Range<Int>
+    ) throws(DNSError)
         -> DNSRecordData
     {
         guard recordClass == DNSQuestion.internetClass else { return .other }

@@ -7,7 +7,11 @@ extension UDPDNSResolver {
     /// The socket is connected to the server, so the kernel drops datagrams from anywhere else, and
     /// a closed port comes back as an ICMP error (``DNSError/Code/unreachable``) instead of silence.
     /// The channel is closed however the exchange ends, cancellation included.
-    func exchange(_ query: DNSQuery, with server: Nameserver, within limit: Duration) async throws(DNSError)
+    func exchange(
+        _ query: DNSQuery,
+        with server: Nameserver,
+        within limit: Duration
+    ) async throws(DNSError)
         -> DNSResponse
     {
         let eventLoop = eventLoopGroup.next()
@@ -19,7 +23,8 @@ extension UDPDNSResolver {
         }
         let serverText = server.text
         let timeout = TimeAmount(limit)
-        let channel = bootstrap
+        let channel =
+            bootstrap
             .channelOption(ChannelOptions.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: 4_096))
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {

@@ -24,9 +24,10 @@ import Darwin
 /// Tests that need it carry `.enabled(if: DNSMasq.shouldRun)`: they are skipped where dnsmasq is not
 /// installed, unless `BULWARK_REQUIRE_SERVICES=1` (as in CI), where they run and fail saying why.
 ///
-/// `@unchecked Sendable`: `Process` is not marked `Sendable`, but the only mutation after start is
-/// `stop()`, which a lock makes run once.
-final class DNSMasq: @unchecked Sendable {
+/// It is spawned with `posix_spawn` rather than Foundation's `Process`: dnsmasq closes the file
+/// descriptors it inherits, which on Linux makes `Process` take it for exited and block its monitor
+/// thread in `waitpid`, and the child gets an empty signal mask so that SIGTERM reaches it.
+final class DNSMasq: Sendable {
     /// One record option.
     enum Record: Sendable {
         /// A and AAAA records, and the PTR records that point back (`--host-record`).
@@ -77,12 +78,13 @@ final class DNSMasq: @unchecked Sendable {
     /// `127.0.0.1:port`, for ``UDPDNSResolver/init(nameservers:timeout:attempts:eventLoopGroup:)``.
     var nameserver: String { "127.0.0.1:\(port)" }
 
-    private let process: Process
+    private let pid: pid_t
     private let logPath: String
-    private let stopped = Mutex(false)
+    /// Whether the child has been reaped (it exited, or `stop()` ended it).
+    private let reaped = Mutex(false)
 
-    private init(process: Process, port: Int, logPath: String) {
-        self.process = process
+    private init(pid: pid_t, port: Int, logPath: String) {
+        self.pid = pid
         self.port = port
         self.logPath = logPath
     }
@@ -116,18 +118,8 @@ final class DNSMasq: @unchecked Sendable {
 
             let logPath = FileManager.default.temporaryDirectory
                 .appendingPathComponent("bulwark-dnsmasq-\(UUID().uuidString).log").path
-            _ = FileManager.default.createFile(atPath: logPath, contents: nil)
-            let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: binary)
-            process.arguments = arguments
-            process.standardInput = FileHandle.nullDevice
-            process.standardOutput = log
-            process.standardError = log
-            try process.run()
-            try? log.close()
-
-            let server = DNSMasq(process: process, port: port, logPath: logPath)
+            let pid = try spawn(binary, arguments: arguments, logPath: logPath)
+            let server = DNSMasq(pid: pid, port: port, logPath: logPath)
             if try await server.waitUntilAnswering(within: .seconds(5)) { return server }
             lastLog = server.log
             server.stop()
@@ -140,18 +132,75 @@ final class DNSMasq: @unchecked Sendable {
         (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
     }
 
-    /// Stops dnsmasq and waits for it to exit; safe to call more than once.
+    /// Stops dnsmasq (SIGTERM, then SIGKILL after 2 seconds) and reaps it; safe to call more than once.
     func stop() {
-        let alreadyStopped = stopped.withLock { stopped in
-            defer { stopped = true }
-            return stopped
-        }
-        guard !alreadyStopped else { return }
-        if process.isRunning {
-            process.terminate()
-            process.waitUntilExit()
+        reaped.withLock { reaped in
+            guard !reaped else { return }
+            _ = kill(pid, SIGTERM)
+            let deadline = ContinuousClock.now.advanced(by: .seconds(2))
+            var status: Int32 = 0
+            while waitpid(pid, &status, WNOHANG) == 0 {
+                if ContinuousClock.now > deadline {
+                    _ = kill(pid, SIGKILL)
+                    _ = waitpid(pid, &status, 0)
+                    break
+                }
+                usleep(10_000)
+            }
+            reaped = true
         }
         try? FileManager.default.removeItem(atPath: logPath)
+    }
+
+    /// Whether dnsmasq is still running (reaping it if it has exited).
+    private var isRunning: Bool {
+        reaped.withLock { reaped in
+            guard !reaped else { return false }
+            var status: Int32 = 0
+            if waitpid(pid, &status, WNOHANG) == 0 { return true }
+            reaped = true
+            return false
+        }
+    }
+
+    /// Starts `binary` with standard output and error to `logPath`, standard input from `/dev/null`,
+    /// an empty signal mask and default signal handlers.
+    private static func spawn(_ binary: String, arguments: [String], logPath: String) throws -> pid_t {
+        #if canImport(Darwin)
+        var actions: posix_spawn_file_actions_t?
+        var attributes: posix_spawnattr_t?
+        #else
+        var actions = posix_spawn_file_actions_t()
+        var attributes = posix_spawnattr_t()
+        #endif
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, logPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var mask = sigset_t()
+        sigemptyset(&mask)
+        posix_spawnattr_setsigmask(&attributes, &mask)
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        for signal in [SIGTERM, SIGINT, SIGHUP, SIGPIPE, SIGCHLD, SIGUSR1, SIGUSR2, SIGALRM] {
+            sigaddset(&defaults, signal)
+        }
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+
+        let cArguments = ([binary] + arguments).map { strdup($0) }
+        defer { cArguments.forEach { free($0) } }
+        let argv = cArguments + [nil]
+        var pid: pid_t = 0
+        let result = posix_spawn(&pid, binary, &actions, &attributes, argv, environ)
+        guard result == 0 else {
+            throw Failure(description: "cannot start \(binary): \(String(cString: strerror(result)))")
+        }
+        return pid
     }
 
     /// Polls with a query until dnsmasq answers anything at all; `false` if it exits or time runs out.
@@ -160,7 +209,7 @@ final class DNSMasq: @unchecked Sendable {
         let deadline = clock.now.advanced(by: limit)
         let resolver = try UDPDNSResolver(nameservers: [nameserver], timeout: .milliseconds(200), attempts: 1)
         while clock.now < deadline {
-            guard process.isRunning else { return false }
+            guard isRunning else { return false }
             do {
                 _ = try await resolver.addresses(of: "harness-probe.test")
                 return true

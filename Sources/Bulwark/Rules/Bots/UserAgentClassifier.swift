@@ -26,6 +26,12 @@ public struct DetectedClient: Sendable, Hashable, Codable {
         self = UserAgentClassifier.shared.classify(userAgent)
     }
 
+    /// Classifies a user agent without the cache, for measurements of the matching itself.
+    @_spi(Benchmarking)
+    public init(classifyingUncached userAgent: String) {
+        self = UserAgentClassifier.shared.classifyUncached(userAgent)
+    }
+
     /// Whether the user agent is a bot's, or missing.
     public var isBot: Bool { !bots.isEmpty }
 }
