@@ -45,6 +45,7 @@ from generate import OUTPUT, REPO, fetch_wheel, matches, read_catalogue  # noqa:
 CRAWLERDETECT = ("crawlerdetect", "0.4.2")
 FAKE_USERAGENT = ("fake-useragent", "2.2.0", "fake_useragent")
 IS_BOT = ("is-bot", "0.3.7", "is_bot")
+UA_PARSER = [("ua-parser", "1.0.2", "ua_parser"), ("ua-parser-builtins", "202610", "ua_parser_builtins")]
 HEADERS = {  # sent with every request; only user-agent changes
     "host": "example.com",
     "accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
@@ -98,6 +99,20 @@ def fetch_fake_useragent(build):
     folder = fetch_wheel(FAKE_USERAGENT[0], FAKE_USERAGENT[1], FAKE_USERAGENT[2], build)
     with open(os.path.join(folder, "fake_useragent", "data", "browsers.jsonl"), encoding="utf-8") as handle:
         return [json.loads(line).get("useragent", "") for line in handle if line.strip()]
+
+
+def real_browsers(devices, build):
+    """The devices that ua-parser (with its bundled regexes) names as a browser, not as a spider or
+    "Other": crawlerdetect's devices.txt also holds fragments ("1571", "tq") and app clients."""
+    for name, version, prefix in UA_PARSER:
+        sys.path.insert(0, fetch_wheel(name, version, prefix, build))
+    from ua_parser import parse  # noqa: E402 (the wheels are on the path only now)
+
+    def is_browser(ua):
+        result = parse(ua)
+        return (result.user_agent is not None and result.user_agent.family != "Other"
+                and (result.device is None or result.device.family != "Spider"))
+    return [ua for ua in devices if is_browser(ua)]
 
 
 def clean(user_agents):
@@ -193,6 +208,8 @@ def main():
     lists = [  # (key, label, request-id prefix, user agents, is a bot list, file)
         ("heldout-bots", "crawlerdetect crawlers (bots)", "crawlers", clean(crawlers), True, "heldout-bots.jsonl"),
         ("devices", "crawlerdetect devices (browsers)", "devices", clean(devices), False, "browsers.jsonl"),
+        ("real-browsers", "crawlerdetect devices that ua-parser names a browser", "real",
+         real_browsers(clean(devices), args.build), False, "browsers.jsonl"),
         ("fake-useragent", "fake-useragent browsers", "fakeua", clean(fetch_fake_useragent(args.build)), False,
          "browsers.jsonl"),
     ]

@@ -848,6 +848,7 @@ bot	GOOGLE_PHYSICAL_WEB	GOOGLE	Google physical web web crawler bot
 +	Google-PhysicalWeb
 bot	BLACKBOARD_CRAWLER	ACADEMIC	Blackboard SafeAssign web crawler bot
 +	Blackboard
+-	Mobile Safari\/[\d.]+ Blackboard\/
 bot	IDEASANDCODE_CRAWLER	UNKNOWN	Ideas and Code web crawler bot
 +	ICBot\/
 bot	BAZQUX_FEEDFETCHER	FEEDFETCHER	BazQux RSS reader web crawler bot
@@ -1322,6 +1323,7 @@ cidr	commoncrawl-ccbot
 dns	@.crawl.commoncrawl.org
 bot	PINTEREST_CRAWLER	SOCIAL	Pinterest bot /
 +	Pinterest(bot)?\/
+-	\[Pinterest\/(?:iOS|Android)\]
 dns	@.pinterest.com	@.pinterestcrawler.com
 bot	AHREFS_SITE_AUDIT	ADVERTISING	AhrefsSiteAudit/
 +	AhrefsSiteAudit\/
@@ -2232,6 +2234,7 @@ bot	BUSHBABY	OPTIMIZER	Content aggregation and market intelligence crawler
 +	Bushbaby
 bot	BUTTERFLY	OPTIMIZER	Experimental data collection crawler
 +	Butterfly
+-	HTC[ _]Butterfly
 bot	RSS_PARSER	FEEDFETCHER	Newsletter RSS feed parser and aggregator
 +	rss-parser
 bot	CALIBERBOT	OPTIMIZER	Market research and analytics crawler
@@ -3182,7 +3185,6 @@ bot	ISONAI_USER	AI	IsonAI-User fetches a web page when a person using the IsonAI
 bot	INFOSIFTER	MONITOR	InfoSifter verifies the public web presence of Swedish companies (official website, published contact details) for a company database operated on behalf of its client. It fetches only the homepage and contact pages as HTML, respects robots.txt per RFC 9309, and always identifies itself with a contact URL.
 +	InfoSifter
 generic	JSDOM	TOOL	\bjsdom/\d
-generic	POWERSHELL	PROGRAMMATIC	\b(?:windows)?powershell/\d
 generic	DART_HTTP_CLIENT	PROGRAMMATIC	^dart/\d+(?:\.\d+)* \(dart:io\)
 generic	UNKNOWN_BOT	UNKNOWN	 daum[ /]
 generic	UNKNOWN_BOT	UNKNOWN	 deusu/
@@ -3192,9 +3194,7 @@ generic	UNKNOWN_BOT	UNKNOWN	(?<! cu)bots?(?:\b|_)
 generic	UNKNOWN_BOT	UNKNOWN	(?<!cam)scan
 generic	UNKNOWN_BOT	UNKNOWN	(?<!lib)http
 generic	UNKNOWN_BOT	UNKNOWN	24x7
-generic	UNKNOWN_BOT	UNKNOWN	;\s\w+;$
 generic	UNKNOWN_BOT	UNKNOWN	@[a-z][\w\-]+\.
-generic	UNKNOWN_BOT	UNKNOWN	\(\)
 generic	UNKNOWN_BOT	UNKNOWN	\.com\b
 generic	UNKNOWN_BOT	UNKNOWN	\b\w+\.ai
 generic	UNKNOWN_BOT	UNKNOWN	\bbw/
@@ -3203,15 +3203,12 @@ generic	UNKNOWN_BOT	UNKNOWN	\bort/
 generic	UNKNOWN_BOT	UNKNOWN	\bperl\b
 generic	UNKNOWN_BOT	UNKNOWN	\btime/
 generic	UNKNOWN_BOT	UNKNOWN	\|
-generic	UNKNOWN_BOT	UNKNOWN	^[<\(;]
 generic	UNKNOWN_BOT	UNKNOWN	^[\w \.\-\(?:\):%]+(?:/v?\d+(?:\.\d+)?(?:\.\d{1,10})*?)?(?:,|$)
 generic	UNKNOWN_BOT	UNKNOWN	^[\w\-]+/[\w]+$
 generic	UNKNOWN_BOT	UNKNOWN	^[^ ]{50,}$
-generic	UNKNOWN_BOT	UNKNOWN	^\d+\b
 generic	UNKNOWN_BOT	UNKNOWN	^\w*search\b
 generic	UNKNOWN_BOT	UNKNOWN	^\w+/[\w\(\)]*$
 generic	UNKNOWN_BOT	UNKNOWN	^\w+/\d\.\d\s\([\w@]+\)$
-generic	UNKNOWN_BOT	UNKNOWN	^active
 generic	UNKNOWN_BOT	UNKNOWN	^ad muncher
 generic	UNKNOWN_BOT	UNKNOWN	^amaya
 generic	UNKNOWN_BOT	UNKNOWN	^apache/
@@ -3225,7 +3222,6 @@ generic	UNKNOWN_BOT	UNKNOWN	^claude-code/
 generic	UNKNOWN_BOT	UNKNOWN	^client/
 generic	UNKNOWN_BOT	UNKNOWN	^cobweb/
 generic	UNKNOWN_BOT	UNKNOWN	^custom
-generic	UNKNOWN_BOT	UNKNOWN	^ddg[_\-]android
 generic	UNKNOWN_BOT	UNKNOWN	^discourse
 generic	UNKNOWN_BOT	UNKNOWN	^dispatch/\d
 generic	UNKNOWN_BOT	UNKNOWN	^downcast/
@@ -3261,7 +3257,6 @@ generic	UNKNOWN_BOT	UNKNOWN	^reed
 generic	UNKNOWN_BOT	UNKNOWN	^remove\.bg/
 generic	UNKNOWN_BOT	UNKNOWN	^rest
 generic	UNKNOWN_BOT	UNKNOWN	^rss
-generic	UNKNOWN_BOT	UNKNOWN	^snapchat
 generic	UNKNOWN_BOT	UNKNOWN	^sora[ ]
 generic	UNKNOWN_BOT	UNKNOWN	^space bison
 generic	UNKNOWN_BOT	UNKNOWN	^stape/
@@ -3297,7 +3292,6 @@ generic	UNKNOWN_BOT	UNKNOWN	catch
 generic	UNKNOWN_BOT	UNKNOWN	check\b
 generic	UNKNOWN_BOT	UNKNOWN	checker
 generic	UNKNOWN_BOT	UNKNOWN	chrome-lighthouse
-generic	UNKNOWN_BOT	UNKNOWN	chromeframe
 generic	UNKNOWN_BOT	UNKNOWN	classifier
 generic	UNKNOWN_BOT	UNKNOWN	cloudflare
 generic	UNKNOWN_BOT	UNKNOWN	collapsify\b
@@ -3312,11 +3306,9 @@ generic	UNKNOWN_BOT	UNKNOWN	dejaclick
 generic	UNKNOWN_BOT	UNKNOWN	detect
 generic	UNKNOWN_BOT	UNKNOWN	discovery
 generic	UNKNOWN_BOT	UNKNOWN	dmbrowser
-generic	UNKNOWN_BOT	UNKNOWN	download
 generic	UNKNOWN_BOT	UNKNOWN	exaleadcloudview
 generic	UNKNOWN_BOT	UNKNOWN	feed
 generic	UNKNOWN_BOT	UNKNOWN	fetcher
-generic	UNKNOWN_BOT	UNKNOWN	firephp
 generic	UNKNOWN_BOT	UNKNOWN	foregenix
 generic	UNKNOWN_BOT	UNKNOWN	functionize
 generic	UNKNOWN_BOT	UNKNOWN	grab
@@ -3345,20 +3337,16 @@ generic	UNKNOWN_BOT	UNKNOWN	node\b
 generic	UNKNOWN_BOT	UNKNOWN	nutch
 generic	UNKNOWN_BOT	UNKNOWN	offbyone
 generic	UNKNOWN_BOT	UNKNOWN	openvas
-generic	UNKNOWN_BOT	UNKNOWN	optimize
 generic	UNKNOWN_BOT	UNKNOWN	pageburst
 generic	UNKNOWN_BOT	UNKNOWN	pagespeed
 generic	UNKNOWN_BOT	UNKNOWN	parser
 generic	UNKNOWN_BOT	UNKNOWN	phantomjs
 generic	UNKNOWN_BOT	UNKNOWN	pingdom
 generic	UNKNOWN_BOT	UNKNOWN	playwright
-generic	UNKNOWN_BOT	UNKNOWN	powermarks
 generic	UNKNOWN_BOT	UNKNOWN	preview
 generic	UNKNOWN_BOT	UNKNOWN	productfinder
 generic	UNKNOWN_BOT	UNKNOWN	prospectingstudio
-generic	UNKNOWN_BOT	UNKNOWN	proxy
 generic	UNKNOWN_BOT	UNKNOWN	ptst[ /]\d
-generic	UNKNOWN_BOT	UNKNOWN	radar
 generic	UNKNOWN_BOT	UNKNOWN	readable/
 generic	UNKNOWN_BOT	UNKNOWN	retriever
 generic	UNKNOWN_BOT	UNKNOWN	rexx;
@@ -3374,7 +3362,6 @@ generic	UNKNOWN_BOT	UNKNOWN	sogou
 generic	UNKNOWN_BOT	UNKNOWN	sparkler/
 generic	UNKNOWN_BOT	UNKNOWN	speedcurve
 generic	UNKNOWN_BOT	UNKNOWN	spider
-generic	UNKNOWN_BOT	UNKNOWN	splash
 generic	UNKNOWN_BOT	UNKNOWN	statuscake
 generic	UNKNOWN_BOT	UNKNOWN	supercleaner
 generic	UNKNOWN_BOT	UNKNOWN	synapse
