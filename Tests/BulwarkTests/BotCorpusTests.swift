@@ -69,7 +69,9 @@ enum BotCorpus {
     static var wellKnownBots: URL? {
         let base =
             ProcessInfo.processInfo.environment["BULWARK_CORPORA"].map { URL(fileURLWithPath: $0) }
-            ?? URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../../shared/corpora")
+            ?? URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
+                "../../../shared/corpora"
+            )
         let url = base.appendingPathComponent("bots/well-known-bots.json").standardizedFileURL
         return FileManager.default.fileExists(atPath: url.path) ? url : nil
     }

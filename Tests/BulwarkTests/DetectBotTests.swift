@@ -78,7 +78,9 @@ struct DetectBotTests {
         let bulwark = try Bulwark(rules: [.detectBot(mode: .live, deny: [.category(.programmatic)])])
         let python = await bulwark.protect(request(userAgent: "python-requests/2.32.3"))
         #expect(python.isDenied)
-        let wayback = await bulwark.protect(request(userAgent: "Mozilla/5.0 (compatible; archive.org_bot +http://archive.org/details/archive.org_bot)"))
+        let wayback = await bulwark.protect(
+            request(userAgent: "Mozilla/5.0 (compatible; archive.org_bot +http://archive.org/details/archive.org_bot)")
+        )
         #expect(wayback.conclusion == .allow)
     }
 
@@ -95,7 +97,8 @@ struct DetectBotTests {
         #expect(real.reason.bot?.allowed == ["GOOGLE_CRAWLER"])
         // Googlebot is also verifiable by reverse DNS; with no DNS answer the claim stays
         // undetermined, so an impostor is denied only when the verifier can say so.
-        let gptbot = "Mozilla/5.0 AppleWebKit/537.36 (KHTML, like Gecko; compatible; GPTBot/1.2; +https://openai.com/gptbot)"
+        let gptbot =
+            "Mozilla/5.0 AppleWebKit/537.36 (KHTML, like Gecko; compatible; GPTBot/1.2; +https://openai.com/gptbot)"
         let allowAI = try Bulwark(
             rules: [.detectBot(mode: .live, allow: [.category(.ai)])],
             options: BulwarkOptions(botVerifier: BotVerifier(resolver: UnreachableResolver()))
@@ -118,11 +121,16 @@ struct DetectBotTests {
         let refresher = BotRangeRefresher(verifier: verifier, source: .file(file.path))
         #expect(try await refresher.refresh() == 1)
         #expect(verifier.contains(IPAddress("198.51.100.20")!, inRangeSet: "openai-gptbot"))
-        #expect(!verifier.contains(try #require(IPAddress(try address(in: "openai-gptbot"))), inRangeSet: "openai-gptbot"))
+        #expect(
+            !verifier.contains(try #require(IPAddress(try address(in: "openai-gptbot"))), inRangeSet: "openai-gptbot")
+        )
 
         try Data(#"{"sources": {"openai-gptbot": {"ipv4": ["not an address"]}}}"#.utf8).write(to: file)
         await #expect(throws: BotRangeError.self) { try await refresher.refresh() }
-        #expect(verifier.contains(IPAddress("198.51.100.20")!, inRangeSet: "openai-gptbot"), "a bad file keeps the ranges")
+        #expect(
+            verifier.contains(IPAddress("198.51.100.20")!, inRangeSet: "openai-gptbot"),
+            "a bad file keeps the ranges"
+        )
         try Data("[1, 2".utf8).write(to: file)
         await #expect(throws: BotRangeError.self) { try await refresher.refresh() }
     }
@@ -130,7 +138,12 @@ struct DetectBotTests {
     @Test("reverse-DNS masks")
     func masks() {
         #expect(BotVerifier.host("crawl-66-249-66-1.googlebot.com", matches: "crawl-***-***-***-***.googlebot.com"))
-        #expect(!BotVerifier.host("crawl-66-249-66-1.googlebot.com.evil.com", matches: "crawl-***-***-***-***.googlebot.com"))
+        #expect(
+            !BotVerifier.host(
+                "crawl-66-249-66-1.googlebot.com.evil.com",
+                matches: "crawl-***-***-***-***.googlebot.com"
+            )
+        )
         #expect(!BotVerifier.host("crawl-.googlebot.com", matches: "crawl-***.googlebot.com"))
         #expect(BotVerifier.host("msnbot-1-2-3-4.search.msn.com", matches: "@.search.msn.com"))
         #expect(BotVerifier.host("search.msn.com", matches: "@.search.msn.com"))
@@ -163,7 +176,8 @@ struct DetectBotTests {
 
     @Test("the rules JSON round-trips")
     func roundTrip() throws {
-        let document = #"{"rules": [{"type": "detectBot", "mode": "LIVE", "allow": ["CATEGORY:SEARCH_ENGINE", "CURL"]}]}"#
+        let document =
+            #"{"rules": [{"type": "detectBot", "mode": "LIVE", "allow": ["CATEGORY:SEARCH_ENGINE", "CURL"]}]}"#
         let configuration = try JSONDecoder().decode(BulwarkConfiguration.self, from: Data(document.utf8))
         let encoded = try JSONEncoder().encode(configuration)
         let again = try JSONDecoder().decode(BulwarkConfiguration.self, from: encoded)

@@ -499,10 +499,12 @@ def main():
         "extension BotCatalogue {\n"
         "    /// The bundled catalogue, in the line format that ``BotCatalogue/init(parsing:)`` reads.\n"
         "    static let embeddedText = #\"\"\"\n")
-    footer = '\n"""#\n}\n'
+    # Indented as swift-format indents a multi-line string; Swift strips the closing delimiter's
+    # indentation from every line, so the text is the same.
+    footer = '\n        """#\n}\n'
     os.makedirs(os.path.dirname(OUTPUT), exist_ok=True)
     with open(OUTPUT, "w", encoding="utf-8", newline="\n") as handle:
-        handle.write(header + "\n".join(lines) + footer)
+        handle.write(header + "\n".join("        " + line for line in lines) + footer)
 
     # --- Test fixture: crawler-user-agents examples with their catalogue ids.
     fixture = []
@@ -545,9 +547,10 @@ def read_catalogue(path):
     """Reads the generated Swift file back as the Swift parser would: {id: bot}, generics."""
     with open(path, encoding="utf-8") as handle:
         text = handle.read()
-    body = text.split('#"""\n', 1)[1].rsplit('\n"""#', 1)[0]
+    body = text.split('#"""\n', 1)[1].rsplit('\n        """#', 1)[0]
     bots, generics, ranges, current = {}, [], {}, None
     for line in body.split("\n"):
+        line = line.removeprefix("        ")
         fields = line.split("\t")
         if fields[0] == "ranges":
             ranges[fields[1]] = fields[2].split(" ")

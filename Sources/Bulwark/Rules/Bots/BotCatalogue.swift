@@ -68,7 +68,9 @@ struct BotCatalogue: Sendable {
                     throw fail(error.description)
                 }
             case "bot":
-                guard fields.count == 4, !fields[1].isEmpty else { throw fail("a bot line has an id, categories, a name") }
+                guard fields.count == 4, !fields[1].isEmpty else {
+                    throw fail("a bot line has an id, categories, a name")
+                }
                 guard botIndex[fields[1]] == nil else { throw fail("bot \(fields[1]) is defined twice") }
                 let categories = fields[2].split(separator: ",").map { BotCategory(rawValue: String($0)) }
                 for category in categories where !BotCategory.allCases.contains(category) {

@@ -129,7 +129,9 @@ public struct BotRangeRefresher: Sendable {
             for family in ["ipv4", "ipv6"] {
                 guard let list = source[family] else { continue }
                 guard let strings = list as? [String] else {
-                    throw BotRangeError(message: "source \"\(name.prefix(60))\" field \(family) is not a list of strings")
+                    throw BotRangeError(
+                        message: "source \"\(name.prefix(60))\" field \(family) is not a list of strings"
+                    )
                 }
                 entries += strings
             }
