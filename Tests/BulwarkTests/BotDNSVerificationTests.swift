@@ -76,12 +76,14 @@ struct BotDNSVerificationTests {
     func silentNameserver() async throws {
         let silent = try LoopbackUDPSocket()
         defer { silent.close() }
-        let resolver = try UDPDNSResolver(nameservers: ["127.0.0.1:\(silent.port)"], timeout: .seconds(5))
+        let resolver = try UDPDNSResolver(nameservers: ["127.0.0.1:\(silent.port)"], timeout: .seconds(30))
         let bulwark = try bulwark(resolver, timeout: .milliseconds(300))
         let clock = ContinuousClock()
         let start = clock.now
         let decision = await bulwark.protect(request(from: "5.255.253.1"))
-        #expect(clock.now - start < .seconds(2))
+        // Well under the resolver's own 30 s: the verifier's 300 ms deadline ended it (the slack is for
+        // a test run that saturates both cores).
+        #expect(clock.now - start < .milliseconds(300) + DNSResolverTimeoutTests.schedulingSlack)
         #expect(decision.conclusion == .allow)
         #expect(!decision.isVerifiedBot)
         #expect(!decision.isSpoofedBot)

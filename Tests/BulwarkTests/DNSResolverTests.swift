@@ -137,8 +137,14 @@ struct DNSResolverTests {
     }
 }
 
+/// The bounds leave a few seconds for scheduling: when the whole suite runs on two cores, the CPU-bound
+/// corpus tests can hold the cooperative pool long enough that a finished lookup waits for a thread
+/// to resume on. What they check is that a lookup ends by its own timeout or cancellation, not that
+/// it ends within a particular millisecond.
 @Suite("UDP DNS resolver without a server")
 struct DNSResolverTimeoutTests {
+    static let schedulingSlack = Duration.seconds(10)
+
     @Test("a nameserver that never answers times out within the timeout", arguments: [1, 3])
     func silentServer(attempts: Int) async throws {
         let silent = try LoopbackUDPSocket()
@@ -154,7 +160,7 @@ struct DNSResolverTimeoutTests {
         let error = await #expect(throws: DNSError.self) { try await resolver.reverseLookup(IPAddress("192.0.2.1")!) }
         let elapsed = start.duration(to: clock.now)
         #expect(error?.code == .timeout)
-        #expect(elapsed < timeout + .milliseconds(500), "took \(elapsed)")
+        #expect(elapsed < timeout + Self.schedulingSlack, "took \(elapsed)")
         #expect(elapsed >= timeout - .milliseconds(50), "took \(elapsed)")
     }
 
@@ -168,14 +174,14 @@ struct DNSResolverTimeoutTests {
         let error = await #expect(throws: DNSError.self) { try await resolver.addresses(of: "example.test") }
         let elapsed = start.duration(to: clock.now)
         #expect(error?.code == .unreachable || error?.code == .timeout, "\(String(describing: error))")
-        #expect(elapsed < timeout + .milliseconds(500), "took \(elapsed)")
+        #expect(elapsed < timeout + Self.schedulingSlack, "took \(elapsed)")
     }
 
     @Test("a cancelled lookup returns at once")
     func cancellation() async throws {
         let silent = try LoopbackUDPSocket()
         defer { silent.close() }
-        let resolver = try UDPDNSResolver(nameservers: ["127.0.0.1:\(silent.port)"], timeout: .seconds(10))
+        let resolver = try UDPDNSResolver(nameservers: ["127.0.0.1:\(silent.port)"], timeout: .seconds(60))
         let clock = ContinuousClock()
         let start = clock.now
         let task = Task { try await resolver.reverseLookup(IPAddress("192.0.2.1")!) }
@@ -183,7 +189,7 @@ struct DNSResolverTimeoutTests {
         task.cancel()
         let result = await task.result
         #expect(throws: DNSError.self) { try result.get() }
-        #expect(start.duration(to: clock.now) < .seconds(2))
+        #expect(start.duration(to: clock.now) < .milliseconds(100) + Self.schedulingSlack)
     }
 
     @Test(
