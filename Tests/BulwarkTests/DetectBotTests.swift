@@ -135,6 +135,25 @@ struct DetectBotTests {
         await #expect(throws: BotRangeError.self) { try await refresher.refresh() }
     }
 
+    @Test("ranges refresh from a URL over a real socket; an HTTP error keeps the ranges in use")
+    func refreshFromURL() async throws {
+        let verifier = BotVerifier(resolver: UnreachableResolver())
+        let good = try OneShotHTTPServer(
+            status: 200,
+            body: #"{"sources": {"openai-gptbot": {"ipv4": ["198.51.100.0/24"]}}}"#
+        )
+        defer { good.stop() }
+        #expect(try await BotRangeRefresher(verifier: verifier, source: .url(good.url("/ranges.json"))).refresh() == 1)
+        #expect(verifier.contains(IPAddress("198.51.100.20")!, inRangeSet: "openai-gptbot"))
+
+        let failing = try OneShotHTTPServer(status: 503, body: "{}")
+        defer { failing.stop() }
+        await #expect(throws: BotRangeError.self) {
+            try await BotRangeRefresher(verifier: verifier, source: .url(failing.url("/ranges.json"))).refresh()
+        }
+        #expect(verifier.contains(IPAddress("198.51.100.20")!, inRangeSet: "openai-gptbot"))
+    }
+
     @Test("reverse-DNS masks")
     func masks() {
         #expect(BotVerifier.host("crawl-66-249-66-1.googlebot.com", matches: "crawl-***-***-***-***.googlebot.com"))
