@@ -23,6 +23,11 @@ final class LoopbackUDPSocket {
         #else
         let type = Int32(SOCK_DGRAM.rawValue)
         #endif
+        (descriptor, port) = try Self.bindLoopback(type: type)
+    }
+
+    /// A socket of `type` bound to an ephemeral port on 127.0.0.1, and that port.
+    static func bindLoopback(type: Int32) throws -> (descriptor: Int32, port: Int) {
         let descriptor = socket(AF_INET, type, 0)
         guard descriptor >= 0 else { throw Failure(description: "socket() failed: errno \(errno)") }
         var address = sockaddr_in()
@@ -41,11 +46,10 @@ final class LoopbackUDPSocket {
         }
         guard bound == 0, named == 0 else {
             let code = errno
-            LoopbackUDPSocket.closeDescriptor(descriptor)
-            throw Failure(description: "cannot bind a UDP socket on 127.0.0.1: errno \(code)")
+            closeDescriptor(descriptor)
+            throw Failure(description: "cannot bind a socket on 127.0.0.1: errno \(code)")
         }
-        self.descriptor = descriptor
-        self.port = Int(UInt16(bigEndian: address.sin_port))
+        return (descriptor, Int(UInt16(bigEndian: address.sin_port)))
     }
 
     /// Closes the socket (once).
@@ -55,7 +59,7 @@ final class LoopbackUDPSocket {
         descriptor = -1
     }
 
-    private static func closeDescriptor(_ descriptor: Int32) {
+    static func closeDescriptor(_ descriptor: Int32) {
         #if canImport(Glibc)
         _ = Glibc.close(descriptor)
         #elseif canImport(Musl)

@@ -23,25 +23,13 @@ final class OneShotHTTPServer: Sendable {
         #else
         let type = Int32(SOCK_STREAM.rawValue)
         #endif
-        let descriptor = socket(AF_INET, type, 0)
-        guard descriptor >= 0 else { throw Failure(description: "socket() failed: errno \(errno)") }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = 0
-        address.sin_addr.s_addr = UInt32(0x7F00_0001).bigEndian
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, length) }
-        }
-        let named = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) }
-        }
-        guard bound == 0, named == 0, listen(descriptor, 8) == 0 else {
-            _ = close(descriptor)
+        let (descriptor, port) = try LoopbackUDPSocket.bindLoopback(type: type)
+        guard listen(descriptor, 8) == 0 else {
+            LoopbackUDPSocket.closeDescriptor(descriptor)
             throw Failure(description: "cannot listen on 127.0.0.1: errno \(errno)")
         }
         self.descriptor = descriptor
-        self.port = Int(UInt16(bigEndian: address.sin_port))
+        self.port = port
         let response = Array(
             ("HTTP/1.1 \(status) X\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n"
                 + "Connection: close\r\n\r\n" + body).utf8
@@ -70,6 +58,6 @@ final class OneShotHTTPServer: Sendable {
     /// Stops accepting connections.
     func stop() {
         _ = shutdown(descriptor, Int32(SHUT_RDWR))
-        _ = close(descriptor)
+        LoopbackUDPSocket.closeDescriptor(descriptor)
     }
 }

@@ -168,21 +168,11 @@ public final class BotVerifier: Sendable {
             if position == pieces.count - 1 {
                 return label.count - piece.count >= cursor && label.suffix(piece.count).elementsEqual(piece)
             }
-            guard cursor <= label.count, let found = firstIndex(of: piece, in: label, from: cursor) else {
-                return false
-            }
+            guard cursor <= label.count else { return false }
+            if piece.isEmpty { continue }  // `******`: two wildcards in a row
+            guard let found = label.firstIndex(of: piece, from: cursor) else { return false }
             cursor = found + piece.count
         }
         return true
-    }
-
-    private static func firstIndex(of piece: [UInt8], in label: [UInt8], from start: Int) -> Int? {
-        guard !piece.isEmpty else { return start }
-        var position = start
-        while position + piece.count <= label.count {
-            if label[position..<(position + piece.count)].elementsEqual(piece) { return position }
-            position += 1
-        }
-        return nil
     }
 }

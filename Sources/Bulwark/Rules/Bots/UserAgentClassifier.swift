@@ -72,16 +72,17 @@ final class UserAgentClassifier: Sendable {
     /// Classifies a user agent without the cache.
     func classifyUncached(_ userAgent: String) -> DetectedClient {
         let bytes = Array(userAgent.utf8.prefix(Self.maxBytes))
-        var lowered = bytes
-        for index in lowered.indices { lowered[index] = ASCIIByte.lower(lowered[index]) }
-        return bytes.withUnsafeBufferPointer { original in
+        let lowered = ShieldDecoding.lowercased(bytes)
+        let bot = bytes.withUnsafeBufferPointer { original in
             lowered.withUnsafeBufferPointer { lower in
-                classify(original: original, lower: lower)
+                bots(original: original, lower: lower)
             }
         }
+        return bot ?? DetectedClient(bots: [], categories: [], browser: Self.browser(lowered))
     }
 
-    private func classify(original: UnsafeBufferPointer<UInt8>, lower: UnsafeBufferPointer<UInt8>) -> DetectedClient {
+    /// The bots the user agent names, or `nil` when it names none.
+    private func bots(original: UnsafeBufferPointer<UInt8>, lower: UnsafeBufferPointer<UInt8>) -> DetectedClient? {
         let named = catalogue.patterns.count
         var matchedBots: [Int] = []
         var genericMatch: Int?
@@ -111,7 +112,7 @@ final class UserAgentClassifier: Sendable {
             let signal = catalogue.genericSignals[genericMatch]
             return DetectedClient(bots: [signal.id], categories: [signal.category], browser: nil)
         }
-        return DetectedClient(bots: [], categories: [], browser: Self.browser(lower))
+        return nil
     }
 
     private static let browsers: [(marker: [UInt8], name: String)] = [
@@ -121,23 +122,10 @@ final class UserAgentClassifier: Sendable {
         ("safari/", "Safari"),
     ].map { (Array($0.0.utf8), $0.1) }
 
-    /// The browser family a user agent names, by the first marker found in precedence order.
-    static func browser(_ lower: UnsafeBufferPointer<UInt8>) -> String? {
-        for (marker, name) in browsers where contains(lower, marker) { return name }
+    /// The browser family a user agent (lower-cased) names, by the first marker found in precedence
+    /// order.
+    static func browser(_ lower: [UInt8]) -> String? {
+        for (marker, name) in browsers where lower.firstIndex(of: marker, from: 0) != nil { return name }
         return nil
-    }
-
-    private static func contains(_ haystack: UnsafeBufferPointer<UInt8>, _ needle: [UInt8]) -> Bool {
-        guard haystack.count >= needle.count else { return false }
-        var start = 0
-        while start + needle.count <= haystack.count {
-            if haystack[start] == needle[0] {
-                var offset = 1
-                while offset < needle.count, haystack[start + offset] == needle[offset] { offset += 1 }
-                if offset == needle.count { return true }
-            }
-            start += 1
-        }
-        return false
     }
 }
