@@ -127,9 +127,11 @@ public final class Bulwark: Sendable {
         let clientIP =
             ipSrc.flatMap { IPAddress($0) }
             ?? clientIPResolver.clientIP(peer: request.remoteAddress, headers: request.headers)
+        let ip = options.ipAnalyzer.details(for: clientIP, logger: options.logger)
         let context = RuleContext(
             request: request,
             clientIP: clientIP,
+            ip: ip,
             requested: requested,
             characteristics: characteristics,
             email: email,
@@ -163,7 +165,7 @@ public final class Bulwark: Sendable {
             if result.conclusion == .error, firstError == nil { firstError = result }
             results.append(result)
         }
-        return conclude(results: results, denial: denial, error: firstError, clientIP: clientIP, now: now)
+        return conclude(results: results, denial: denial, error: firstError, ip: ip, now: now)
     }
 
     private func evaluate(_ rule: any Rule, context: RuleContext) async -> RuleResult {
@@ -234,7 +236,7 @@ public final class Bulwark: Sendable {
         results: [RuleResult],
         denial: RuleResult?,
         error: RuleResult?,
-        clientIP: IPAddress?,
+        ip: IPDetails,
         now: Timestamp
     ) -> Decision {
         let conclusion: Conclusion
@@ -256,7 +258,7 @@ public final class Bulwark: Sendable {
             conclusion: conclusion,
             reason: reason,
             results: results,
-            ip: IPDetails(address: clientIP?.description),
+            ip: ip,
             ttl: ttl
         )
     }

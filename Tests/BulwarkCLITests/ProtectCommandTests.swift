@@ -187,6 +187,11 @@ struct ProtectCommandTests {
                 "rule 1 (tokenBucket), field 'refillRate'"
             ),
             (#"{"rules":[{"type":"nope"}]}"#, "rule 0 (nope), field 'type'"),
+            (
+                #"{"rules":[{"type":"filter","mode":"LIVE","deny":["ip.src.vpn","ip.src.country eq US"]}]}"#,
+                "rule 0 (filter), field 'deny[1]': line 1, column 19: expected a string in double quotes after 'eq'"
+                    + " (ip.src.country is a string), found 'US'\nip.src.country eq US\n                  ^"
+            ),
             (#"{"rules": [ "#, "not valid JSON"),
         ]
     )
@@ -195,6 +200,36 @@ struct ProtectCommandTests {
         #expect(output.status == 2)
         #expect(output.stderr.contains(expected), "\(output.stderr)")
         #expect(output.stdout.isEmpty)
+    }
+
+    @Test("a filter rule reads the request line's headers, url, ip and filterLocal")
+    func filterRule() throws {
+        let rules = try BulwarkProcess.rulesFile(
+            #"""
+            {"rules":[{"type":"filter","mode":"LIVE","deny":[
+              "local.plan eq \"free\" and starts_with(http.request.uri.path, \"/api/\")",
+              "lower(http.request.headers[\"x-client\"]) contains \"scanner\"",
+              "ip.src in {192.0.2.0/24}"
+            ]}]}
+            """#
+        )
+        let input = [
+            #"{"id":"free-api","ip":"8.8.8.8","url":"/api/items","filterLocal":{"plan":"free"}}"#,
+            #"{"id":"paid-api","ip":"8.8.8.8","url":"/api/items","filterLocal":{"plan":"pro"}}"#,
+            #"{"id":"scanner","ip":"8.8.8.8","url":"/","headers":{"x-client":"Evil-SCANNER/1"}}"#,
+            #"{"id":"listed","ip":"192.0.2.77","url":"/"}"#,
+        ].joined(separator: "\n")
+        let output = try BulwarkProcess.run(["protect", "--rules", rules], input: input)
+        #expect(output.status == 0)
+        let lines = output.lines
+        #expect(lines.map { $0["requestId"] as? String } == ["free-api", "paid-api", "scanner", "listed"])
+        #expect(lines.map { $0["conclusion"] as? String } == ["DENY", "ALLOW", "DENY", "DENY"])
+        let reason = try #require(lines.first?["reason"] as? [String: Any])
+        #expect(reason["type"] as? String == "FILTER")
+        #expect(
+            reason["matchedExpressions"] as? [String]
+                == [#"local.plan eq "free" and starts_with(http.request.uri.path, "/api/")"#]
+        )
     }
 
     @Test("a missing rules file exits 2")

@@ -71,7 +71,7 @@ struct ConfigurationTests {
             ),
             (
                 #"{"rules":[{"type":"teleport","mode":"LIVE"}]}"#,
-                #"rule 0 (teleport), field 'type': unknown rule type "teleport"; known types are detectBot, shield, tokenBucket, fixedWindow, slidingWindow"#
+                #"rule 0 (teleport), field 'type': unknown rule type "teleport"; known types are detectBot, filter, shield, tokenBucket, fixedWindow, slidingWindow"#
             ),
             (#"{"rules":[{"mode":"LIVE"}]}"#, "rule 0, field 'type': is required"),
             (

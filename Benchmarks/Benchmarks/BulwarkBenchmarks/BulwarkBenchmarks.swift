@@ -1,5 +1,5 @@
 import Benchmark
-@_spi(Benchmarking) import Bulwark
+@_spi(Benchmarking) @_spi(Testing) import Bulwark
 import HTTPTypes
 
 let benchmarks: @Sendable () -> Void = {
@@ -18,6 +18,8 @@ let benchmarks: @Sendable () -> Void = {
     protectWithoutRulesBenchmark()
     clientIPBenchmarks()
     botBenchmarks()
+    filterBenchmarks()
+    ipBenchmarks()
 }
 
 /// User agents as they come: browsers (most traffic), then named bots, a tool and an unknown one.
@@ -65,6 +67,84 @@ func botBenchmarks() {
         benchmark.startMeasurement()
         for _ in benchmark.scaledIterations {
             blackHole(await bulwark.protect(request))
+        }
+    }
+}
+
+/// Filter expressions: one evaluation of a typical expression (IP details, a set, a boolean, the
+/// method), and of string work on a header (`lower()`, a wildcard, a prefix).
+func filterBenchmarks() {
+    var details = IPDetails(address: "203.0.113.7")
+    details.country = "US"
+    details.vpn = false
+    var headers = HTTPFields()
+    headers[.userAgent] = sampleUserAgents[0]
+    headers[HTTPField.Name("x-client")!] = "Mobile-App/4.2 (build 1234)"
+    let context = RuleContext(
+        request: BulwarkRequest(
+            method: .get,
+            authority: "www.example.com",
+            path: "/blog/post-1?id=42",
+            headers: headers,
+            remoteAddress: "203.0.113.7"
+        ),
+        clientIP: IPAddress("203.0.113.7"),
+        ip: details,
+        filterLocal: ["plan": "free"]
+    )
+    let expressions = [
+        (
+            "FilterEvaluateTypical",
+            #"ip.src.country in {"US" "CA"} and not ip.src.vpn and http.request.method eq "GET""#
+        ),
+        (
+            "FilterEvaluateStrings",
+            #"lower(http.request.headers["x-client"]) wildcard "mobile-app/*" and "#
+                + #"starts_with(http.request.uri.path, "/blog/") and local.plan ne "pro""#
+        ),
+    ]
+    for (name, source) in expressions {
+        Benchmark(name, configuration: perOperation) { benchmark in
+            let expression = try FilterExpression(source)
+            benchmark.startMeasurement()
+            for _ in benchmark.scaledIterations {
+                blackHole(expression.evaluate(context))
+            }
+        }
+    }
+}
+
+/// IP analysis with the bundled data: the details of public addresses (IPv4 and IPv6, a cloud, a
+/// Tor exit's neighbourhood, ordinary ISPs), as every decision computes them.
+func ipBenchmarks() {
+    let addresses = [
+        "8.8.8.8", "81.2.69.160", "2a03:2880:f10c:83:face:b00c::25de", "52.94.236.248", "185.220.101.1",
+        "1.1.1.1", "2001:4860:4860::8888", "93.184.216.34",
+    ].map { IPAddress($0)! }
+    Benchmark("IPAnalyzerBundled", configuration: perOperation) { benchmark in
+        let analyzer = IPAnalyzer()
+        for address in addresses { blackHole(analyzer.details(for: address)) }
+        benchmark.startMeasurement()
+        var index = 0
+        for _ in benchmark.scaledIterations {
+            blackHole(analyzer.details(for: addresses[index]))
+            index = (index + 1) & 7
+        }
+    }
+    // A hostile pattern over an 8 KiB header: the step budget bounds it whatever the pattern.
+    Benchmark("FilterRegexHostile", configuration: .init(scalingFactor: .one)) { benchmark in
+        let expression = try FilterExpression(#"http.request.headers["x-a"] matches "(a|aa)*(.*){1,200}z""#)
+        var headers = HTTPFields()
+        headers[HTTPField.Name("x-a")!] = String(repeating: "a", count: 8_192)
+        let context = RuleContext(
+            request: BulwarkRequest(method: .get, authority: "example.com", path: "/", headers: headers),
+            clientIP: nil,
+            ip: IPDetails(),
+            filterLocal: [:]
+        )
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations {
+            blackHole(expression.evaluate(context))
         }
     }
 }

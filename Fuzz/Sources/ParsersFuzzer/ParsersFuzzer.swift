@@ -1,13 +1,14 @@
-import Bulwark
+@_spi(Testing) import Bulwark
 import Foundation
 import HTTPTypes
 
 /// One fuzz input drives every parser of untrusted text in the core: IP addresses and blocks,
 /// forwarded-for hops, cookies and query arguments, characteristics, a rules document, and Shield's
 /// decoders, tokenizers and body readers (the input as a value, a path, and a JSON, multipart,
-/// XML, form and text body), and the bytes as a DNS response. Any
-/// crash, hang or sanitizer report is a bug; so is an address whose canonical text parses to a
-/// different address.
+/// XML, form and text body), the bytes as a DNS response, and filter expressions (the input as an
+/// expression, evaluated on fixed requests, and as the contents of a string, a regular expression,
+/// a wildcard and a set). Any crash, hang or sanitizer report is a bug; so is an address whose
+/// canonical text parses to a different address, or a filter error outside its expression.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
     let bytes = UnsafeRawBufferPointer(start: start, count: count)
@@ -58,6 +59,9 @@ public func fuzz(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
         }
     }
 
+    fuzzFilter(text)
+    fuzzMMDB(Array(bytes))
+
     _ = try? Characteristic(text)
     _ = try? JSONDecoder().decode(BulwarkConfiguration.self, from: Data(bytes))
     if let configuration = try? JSONDecoder().decode(BulwarkConfiguration.self, from: Data(bytes)) {
@@ -65,6 +69,90 @@ public func fuzz(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
     }
     return 0
 }
+
+/// Reads the bytes as a MaxMind DB, and as the search tree and data section of one under valid
+/// metadata (so that the fuzzer reaches the tree walk and the decoder without finding the marker),
+/// then looks up a spread of addresses. Every failure must be an `MMDBError`.
+func fuzzMMDB(_ bytes: [UInt8]) {
+    let probes = ["1.1.1.1", "0.0.0.0", "255.255.255.255", "81.2.69.160", "::", "2001:db8::1", "::1.1.1.1"]
+        .map { IPAddress($0)! }
+    func probe(_ reader: MMDBReader) {
+        for address in probes {
+            if let found = try? reader.lookup(address) { precondition(found.prefixLength <= 128) }
+        }
+    }
+    if let reader = try? MMDBReader(bytes: bytes) { probe(reader) }
+    guard let first = bytes.first else { return }
+    func string(_ text: String) -> [UInt8] { [0x40 | UInt8(text.utf8.count)] + Array(text.utf8) }
+    func uint32(_ value: Int) -> [UInt8] { [0xC4] + withUnsafeBytes(of: UInt32(value).bigEndian, Array.init) }
+    let recordSize = [24, 28, 32][Int(first) % 3]
+    let nodeCount = Int(first >> 2)
+    var metadata: [UInt8] = [0xE5]
+    metadata += string("binary_format_major_version") + uint32(2)
+    metadata += string("record_size") + uint32(recordSize)
+    metadata += string("ip_version") + uint32(first & 0x80 == 0 ? 6 : 4)
+    metadata += string("node_count") + uint32(nodeCount)
+    metadata += string("database_type") + string("Fuzz")
+    let marker: [UInt8] = [0xAB, 0xCD, 0xEF] + Array("MaxMind.com".utf8)
+    if let reader = try? MMDBReader(bytes: Array(bytes.dropFirst()) + marker + metadata) { probe(reader) }
+}
+
+/// Compiles the text as a filter expression (and inside the literals of a few), evaluates what
+/// compiles, and checks that an error points into its expression.
+func fuzzFilter(_ text: String) {
+    let sources = [
+        text,
+        "http.request.uri.path eq \"" + text + "\"",
+        "http.request.uri.path matches \"" + text + "\"",
+        "http.request.headers[\"x\"] wildcard \"" + text + "\"",
+        "ip.src in {" + text + "}",
+        "ip.src.asnum in {" + text + "} or (" + text + ")",
+    ]
+    for source in sources {
+        do {
+            let expression = try FilterExpression(source)
+            for context in filterContexts { _ = expression.evaluate(context) }
+        } catch {
+            precondition(error.offset >= 0 && error.offset <= source.utf8.count, "offset \(error.offset) in \(source)")
+            precondition(error.line >= 1 && error.column >= 1, "line \(error.line), column \(error.column)")
+            precondition(error.caretLine.hasSuffix("^"), "caret line '\(error.caretLine)'")
+        }
+    }
+}
+
+/// Requests filter expressions are evaluated on: one where every field has a value, one where
+/// almost none has.
+let filterContexts: [RuleContext] = {
+    var headers = HTTPFields()
+    headers[.userAgent] = "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"
+    headers[.cookie] = "session=abc; theme=dark"
+    headers[.referer] = "https://example.org/"
+    headers[HTTPField.Name("x")!] = "Value-With-Case*"
+    var details = IPDetails(address: "198.51.100.7")
+    details.country = "US"
+    details.region = "California"
+    details.latitude = 37.77
+    details.longitude = -122.42
+    details.asn = 7922
+    details.asnName = "Example"
+    details.vpn = false
+    details.hosting = true
+    let full = RuleContext(
+        request: BulwarkRequest(
+            method: .post,
+            authority: "www.example.com:8443",
+            path: "/a/b?q=1&r=%2F",
+            headers: headers,
+            remoteAddress: "198.51.100.7",
+            body: Array("{}".utf8)
+        ),
+        clientIP: IPAddress("198.51.100.7"),
+        ip: details,
+        filterLocal: ["plan": "free"]
+    )
+    let empty = RuleContext(request: BulwarkRequest(path: "/"), clientIP: nil)
+    return [full, empty]
+}()
 
 let shieldUnderFuzz = Shield(
     sensitivity: .strict,

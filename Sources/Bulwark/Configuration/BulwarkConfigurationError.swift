@@ -20,6 +20,8 @@ public struct BulwarkConfigurationError: Error, Sendable, Hashable, CustomString
         public static let unknownRuleType = Code(rawValue: "unknownRuleType")
         /// A characteristic's syntax is not understood.
         public static let invalidCharacteristic = Code(rawValue: "invalidCharacteristic")
+        /// A filter expression does not parse or does not type-check; the message shows where.
+        public static let invalidExpression = Code(rawValue: "invalidExpression")
         /// Two rules have the same identifier.
         public static let duplicateRule = Code(rawValue: "duplicateRule")
         /// The file or document is not valid JSON of the expected shape.

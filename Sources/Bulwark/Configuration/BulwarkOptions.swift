@@ -31,6 +31,9 @@ public struct BulwarkOptions: Sendable {
     public var decisionCacheCapacity: Int
     /// Verifies claims of verifiable bots for `detectBot` rules: published ranges and reverse DNS.
     public var botVerifier: BotVerifier
+    /// Finds what is known of client addresses (country, network, anonymisers) for decisions' `ip`
+    /// and filter expressions; by default, the data bundled with the package.
+    public var ipAnalyzer: IPAnalyzer
     /// Where the client logs rule failures. It never logs the text it scans.
     public var logger: Logger
 
@@ -41,8 +44,10 @@ public struct BulwarkOptions: Sendable {
         failureMode: FailureMode = .open,
         decisionCacheCapacity: Int = 10_000,
         logger: Logger = Logger(label: "bulwark"),
-        botVerifier: BotVerifier = BotVerifier()
+        botVerifier: BotVerifier = BotVerifier(),
+        ipAnalyzer: IPAnalyzer = IPAnalyzer()
     ) {
+        self.ipAnalyzer = ipAnalyzer
         self.botVerifier = botVerifier
         self.clock = clock
         self.rateLimitStore = rateLimitStore

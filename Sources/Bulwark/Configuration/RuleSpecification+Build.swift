@@ -92,6 +92,28 @@ extension RuleSpecification {
                 classifier: classifier,
                 verifier: environment.botVerifier
             )
+        case .filter(let spec):
+            let field = spec.allow != nil ? "allow" : "deny"
+            guard let sources = spec.allow ?? spec.deny, (spec.allow == nil) != (spec.deny == nil) else {
+                throw fail(.invalidValue, "allow", "give exactly one of allow and deny")
+            }
+            guard !sources.isEmpty else {
+                throw fail(.invalidValue, field, "must hold at least one expression")
+            }
+            var expressions: [FilterExpression] = []
+            for (position, source) in sources.enumerated() {
+                do {
+                    expressions.append(try FilterExpression(source))
+                } catch {
+                    throw fail(.invalidExpression, "\(field)[\(position)]", error.description)
+                }
+            }
+            return FilterRule(
+                id: id ?? derivedID(field + "|" + sources.joined(separator: "\u{1F}")),
+                mode: mode,
+                policy: spec.allow != nil ? .allow : .deny,
+                expressions: expressions
+            )
         case .rateLimit(let spec):
             if let rate = spec.refillRate, rate <= 0 {
                 throw fail(.invalidValue, "refillRate", "must be greater than zero, got \(rate)")

@@ -8,7 +8,7 @@ extension RuleSpecification: Codable {
     }
 
     /// The rule types this version of Bulwark understands.
-    public static let knownTypes = ["detectBot", "shield", "tokenBucket", "fixedWindow", "slidingWindow"]
+    public static let knownTypes = ["detectBot", "filter", "shield", "tokenBucket", "fixedWindow", "slidingWindow"]
 
     /// Decodes a rule from its JSON object; a problem throws a ``BulwarkConfigurationError`` naming
     /// the rule's position and the field.
@@ -52,6 +52,12 @@ extension RuleSpecification: Codable {
                 throw fields.error(.invalidValue, "allow", "give exactly one of \"allow\" and \"deny\"")
             }
             self.init(mode: mode, id: id, configuration: .detectBot(spec))
+        case "filter":
+            let spec = FilterSpecification(allow: try fields.optional("allow"), deny: try fields.optional("deny"))
+            guard (spec.allow == nil) != (spec.deny == nil) else {
+                throw fields.error(.invalidValue, "allow", "give exactly one of \"allow\" and \"deny\"")
+            }
+            self.init(mode: mode, id: id, configuration: .filter(spec))
         case "tokenBucket", "fixedWindow", "slidingWindow":
             let algorithm = RateLimitPolicy.Algorithm(rawValue: type)!
             var spec = RateLimitSpecification(
@@ -88,6 +94,9 @@ extension RuleSpecification: Codable {
             try container.encode(spec.limits.maxValues, forKey: Key("maxValues"))
             try container.encode(spec.limits.maxDepth, forKey: Key("maxDepth"))
         case .detectBot(let spec):
+            try container.encodeIfPresent(spec.allow, forKey: Key("allow"))
+            try container.encodeIfPresent(spec.deny, forKey: Key("deny"))
+        case .filter(let spec):
             try container.encodeIfPresent(spec.allow, forKey: Key("allow"))
             try container.encodeIfPresent(spec.deny, forKey: Key("deny"))
         case .rateLimit(let spec):

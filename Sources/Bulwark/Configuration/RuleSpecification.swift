@@ -10,6 +10,7 @@ public struct RuleSpecification: Sendable, Hashable {
         case rateLimit(RateLimitSpecification)
         case shield(ShieldSpecification)
         case detectBot(BotSpecification)
+        case filter(FilterSpecification)
     }
 
     /// The rule's type, as in the rules JSON (`tokenBucket`, `fixedWindow`, `slidingWindow`, …).
@@ -33,6 +34,7 @@ extension RuleSpecification.Configuration {
         case .rateLimit(let spec): spec.algorithm.rawValue
         case .shield: "shield"
         case .detectBot: "detectBot"
+        case .filter: "filter"
         }
     }
 }
@@ -145,6 +147,39 @@ extension RuleSpecification {
     public static func detectBot(mode: RuleMode, deny: [BotSelector], id: String? = nil) -> RuleSpecification {
         RuleSpecification(mode: mode, id: id, configuration: .detectBot(BotSpecification(allow: nil, deny: deny)))
     }
+}
+
+extension RuleSpecification {
+    /// A filter that allows only requests matching one of the expressions, and denies the rest.
+    ///
+    /// An expression that cannot be decided for a request (it reads a value the request does not
+    /// have, such as the country of a private address) does not match, so an allow list fails
+    /// closed on unknown data. See <doc:Filters>.
+    ///
+    /// ```swift
+    /// .filter(mode: .live, allow: [#"ip.src.country in {"US" "CA"}"#])
+    /// ```
+    public static func filter(mode: RuleMode, allow: [String], id: String? = nil) -> RuleSpecification {
+        RuleSpecification(mode: mode, id: id, configuration: .filter(FilterSpecification(allow: allow, deny: nil)))
+    }
+
+    /// A filter that denies requests matching any of the expressions, and allows the rest.
+    ///
+    /// An expression that cannot be decided for a request does not match, so a deny list fails
+    /// open on unknown data; the reason still lists it. See <doc:Filters>.
+    ///
+    /// ```swift
+    /// .filter(mode: .live, deny: ["ip.src.vpn or ip.src.proxy or ip.src.tor"])
+    /// ```
+    public static func filter(mode: RuleMode, deny: [String], id: String? = nil) -> RuleSpecification {
+        RuleSpecification(mode: mode, id: id, configuration: .filter(FilterSpecification(allow: nil, deny: deny)))
+    }
+}
+
+/// The parameters of a filter rule, as written: exactly one non-empty list of expressions.
+struct FilterSpecification: Sendable, Hashable {
+    var allow: [String]?
+    var deny: [String]?
 }
 
 /// The parameters of a bot rule, as written: exactly one of the lists.

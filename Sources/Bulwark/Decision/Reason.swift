@@ -10,6 +10,8 @@ public struct ReasonType: RawRepresentable, Sendable, Hashable, Codable, CustomS
     public static let shield = ReasonType(rawValue: "SHIELD")
     /// Bot detection: which bots were seen, allowed or denied, verified or spoofed.
     public static let bot = ReasonType(rawValue: "BOT")
+    /// A filter rule: which of its expressions matched, and which could not be decided.
+    public static let filter = ReasonType(rawValue: "FILTER")
     /// A rate limit (token bucket, fixed window or sliding window).
     public static let rateLimit = ReasonType(rawValue: "RATE_LIMIT")
     /// A rule or store failed; the reason carries the message.
@@ -32,6 +34,7 @@ public struct Reason: Sendable, Hashable {
         case rateLimit(RateLimitReason)
         case shield(ShieldReason)
         case bot(BotReason)
+        case filter(FilterReason)
         case error(ErrorReason)
         case none
     }
@@ -60,6 +63,11 @@ public struct Reason: Sendable, Hashable {
         Reason(type: .bot, details: .bot(details))
     }
 
+    /// A FILTER reason.
+    public static func filter(_ details: FilterReason) -> Reason {
+        Reason(type: .filter, details: .filter(details))
+    }
+
     /// An error reason with a message.
     public static func error(_ message: String) -> Reason {
         Reason(type: .error, details: .error(ErrorReason(message: message)))
@@ -83,6 +91,12 @@ public struct Reason: Sendable, Hashable {
     /// The BOT details, when this is a `BOT` reason.
     public var bot: BotReason? {
         if case .bot(let details) = details { return details }
+        return nil
+    }
+
+    /// The FILTER details, when this is a `FILTER` reason.
+    public var filter: FilterReason? {
+        if case .filter(let details) = details { return details }
         return nil
     }
 
@@ -134,6 +148,7 @@ extension Reason: Codable {
         case .rateLimit: self = .rateLimit(try RateLimitReason(from: decoder))
         case .shield: self = .shield(try ShieldReason(from: decoder))
         case .bot: self = .bot(try BotReason(from: decoder))
+        case .filter: self = .filter(try FilterReason(from: decoder))
         case .error: self = Reason(type: .error, details: .error(try ErrorReason(from: decoder)))
         default: self = Reason(type: type, details: .none)
         }
@@ -147,6 +162,7 @@ extension Reason: Codable {
         case .rateLimit(let details): try details.encode(to: encoder)
         case .shield(let details): try details.encode(to: encoder)
         case .bot(let details): try details.encode(to: encoder)
+        case .filter(let details): try details.encode(to: encoder)
         case .error(let details): try details.encode(to: encoder)
         case .none: break
         }

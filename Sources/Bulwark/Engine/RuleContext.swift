@@ -7,6 +7,8 @@ public struct RuleContext: Sendable {
     public let request: BulwarkRequest
     /// The client's address, resolved through the trusted proxies (or given as `ipSrc`).
     public let clientIP: IPAddress?
+    /// What the client's ``BulwarkOptions/ipAnalyzer`` knows of ``clientIP``.
+    public let ip: IPDetails
     /// How many units the request consumes from rate limits (tokens, requests).
     public let requested: Int
     /// Custom characteristics' values, by name.
