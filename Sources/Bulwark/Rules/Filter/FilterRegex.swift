@@ -69,7 +69,7 @@ public struct FilterRegex: Sendable, Hashable {
     public static let defaultMaxInputBytes = 8_192
     /// How many thread steps ``match(_:maxInputBytes:stepBudget:)`` may take by default: about a
     /// millisecond of work on a slow core, whatever the pattern and the text.
-    public static let defaultStepBudget = 250_000
+    public static let defaultStepBudget = 150_000
 
     /// The pattern as written.
     public let pattern: String
