@@ -110,6 +110,29 @@ struct IPAnalysisTests {
         #expect(details == IPDetails(address: "1.2.3.4"))
     }
 
+    @Test("later sources overwrite what they know and keep the rest")
+    func mergeOrder() {
+        var first = IPDetails(address: "8.8.8.8")
+        first.vpn = false
+        first.hosting = false
+        var bundled = IPDetails()
+        bundled.country = "US"
+        bundled.hosting = true
+        first.merge(bundled)
+        #expect(first.address == "8.8.8.8")
+        #expect(first.country == "US")
+        #expect(first.hosting == true)
+        #expect(first.vpn == false)
+        var city = IPDetails()
+        city.city = "Mountain View"
+        city.country = "CA"
+        first.merge(city)
+        #expect(first.city == "Mountain View")
+        #expect(first.country == "CA")
+        #expect(first.hosting == true)
+        #expect(first.address == "8.8.8.8")
+    }
+
     // MARK: Bundled data
 
     struct Expectation: Decodable {

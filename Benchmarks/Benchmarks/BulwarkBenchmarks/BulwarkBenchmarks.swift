@@ -131,6 +131,20 @@ func ipBenchmarks() {
             index = (index + 1) & 7
         }
     }
+    // The lookup alone, as a data source answers it (without formatting the address as text).
+    Benchmark("IPLookupBundled", configuration: perOperation) { benchmark in
+        let source = BundledIPData.shared
+        var warm = IPDetails()
+        for address in addresses { try source.annotate(&warm, for: address) }
+        benchmark.startMeasurement()
+        var index = 0
+        for _ in benchmark.scaledIterations {
+            var details = IPDetails()
+            try source.annotate(&details, for: addresses[index])
+            blackHole(details)
+            index = (index + 1) & 7
+        }
+    }
     // A hostile pattern over an 8 KiB header: the step budget bounds it whatever the pattern.
     Benchmark("FilterRegexHostile", configuration: .init(scalingFactor: .one)) { benchmark in
         let expression = try FilterExpression(#"http.request.headers["x-a"] matches "(a|aa)*(.*){1,200}z""#)

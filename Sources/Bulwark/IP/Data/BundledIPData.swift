@@ -24,14 +24,16 @@ public final class BundledIPData: IPDataSource {
     /// The name used in log messages.
     public let name = "bundled IP data"
 
-    private let state = Mutex<State>(.unloaded)
     private let cache = Mutex<[Int: IPDetails]>([:])
 
     private enum State: Sendable {
-        case unloaded
         case loaded(MMDBReader)
         case failed(String)
     }
+
+    /// Opened on first use, once per process (a global's initialiser runs exactly once), and read
+    /// without a lock from then on.
+    private static let state: State = open()
 
     private init() {}
 
@@ -41,7 +43,7 @@ public final class BundledIPData: IPDataSource {
         return nil
     }
 
-    /// Why the bundled file could not be loaded, or `nil` when it was (or has not been tried).
+    /// Why the bundled file could not be loaded, or `nil` when it was.
     public var loadError: String? {
         if case .failed(let message) = load() { return message }
         return nil
@@ -72,14 +74,7 @@ public final class BundledIPData: IPDataSource {
         details.merge(fromRecord)
     }
 
-    private func load() -> State {
-        state.withLock { state in
-            if case .unloaded = state {
-                state = Self.open()
-            }
-            return state
-        }
-    }
+    private func load() -> State { Self.state }
 
     private static func open() -> State {
         let candidates = candidatePaths()

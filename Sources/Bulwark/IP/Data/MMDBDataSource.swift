@@ -151,8 +151,29 @@ public final class MMDBDataSource: IPDataSource {
 }
 
 extension IPDetails {
+    /// Whether nothing but the address and the anonymiser flags is set, and no flag is true.
+    var knowsOnlyAddressAndFlags: Bool {
+        latitude == nil && longitude == nil && accuracyRadius == nil && timezone == nil && postalCode == nil
+            && city == nil && region == nil && country == nil && countryName == nil && continent == nil
+            && continentName == nil && asn == nil && asnName == nil && asnDomain == nil && asnType == nil
+            && asnCountry == nil && service == nil && hosting != true && vpn != true && proxy != true
+            && tor != true && relay != true
+    }
+
     /// Sets every field the other details have.
     mutating func merge(_ other: IPDetails) {
+        // The usual case: the first source to know anything about the address takes one copy.
+        if knowsOnlyAddressAndFlags {
+            let (address, hosting, vpn, proxy, tor, relay) = (address, hosting, vpn, proxy, tor, relay)
+            self = other
+            self.address = address
+            self.hosting = other.hosting ?? hosting
+            self.vpn = other.vpn ?? vpn
+            self.proxy = other.proxy ?? proxy
+            self.tor = other.tor ?? tor
+            self.relay = other.relay ?? relay
+            return
+        }
         if let value = other.latitude { latitude = value }
         if let value = other.longitude { longitude = value }
         if let value = other.accuracyRadius { accuracyRadius = value }

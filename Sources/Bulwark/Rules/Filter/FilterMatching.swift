@@ -238,6 +238,8 @@ struct FilterWildcard: Sendable, Hashable {
 /// once (under the fold) and compares bytes with the few members of that hash.
 struct FilterByteSet: Sendable, Hashable {
     private let buckets: [UInt64: [[UInt8]]]
+    /// A set of a few members (most country lists) is searched in order: cheaper than hashing.
+    private let few: [[UInt8]]?
 
     init(_ members: [[UInt8]]) {
         var buckets: [UInt64: [[UInt8]]] = [:]
@@ -246,9 +248,14 @@ struct FilterByteSet: Sendable, Hashable {
             if buckets[hash]?.contains(member) != true { buckets[hash, default: []].append(member) }
         }
         self.buckets = buckets
+        self.few = members.count <= 8 ? members : nil
     }
 
     func contains(_ value: UnsafeBufferPointer<UInt8>, fold: FilterCaseFold) -> Bool {
+        if let few {
+            for member in few where FilterBytes.equal(value, member, fold: fold) { return true }
+            return false
+        }
         guard let bucket = buckets[FilterBytes.hash(value, fold: fold)] else { return false }
         for member in bucket where FilterBytes.equal(value, member, fold: fold) { return true }
         return false
