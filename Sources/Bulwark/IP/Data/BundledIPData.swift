@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 
 /// The IP data that ships with Bulwark: country for all IPv4 and IPv6 space, hosting and cloud
 /// networks, Tor exits, VPN exits and Apple's iCloud Private Relay, with autonomous systems where the
@@ -24,10 +23,8 @@ public final class BundledIPData: IPDataSource {
     /// The name used in log messages.
     public let name = "bundled IP data"
 
-    private let cache = Mutex<[Int: IPDetails]>([:])
-
     private enum State: Sendable {
-        case loaded(MMDBReader)
+        case loaded(CachedIPRecords)
         case failed(String)
     }
 
@@ -39,7 +36,7 @@ public final class BundledIPData: IPDataSource {
 
     /// The reader of the bundled file, loading it on first use; `nil` when it cannot be loaded.
     public var reader: MMDBReader? {
-        if case .loaded(let reader) = load() { return reader }
+        if case .loaded(let records) = load() { return records.reader }
         return nil
     }
 
@@ -56,22 +53,13 @@ public final class BundledIPData: IPDataSource {
         if !address.isIPv4, address.ipv6Bits >> 112 == 0x2002 {
             address = IPAddress(ipv4: UInt32(truncatingIfNeeded: address.ipv6Bits >> 80))
         }
-        guard address.isGlobal, case .loaded(let reader) = load() else { return }
+        guard address.isGlobal, case .loaded(let records) = load() else { return }
         details.hosting = details.hosting ?? false
         details.vpn = details.vpn ?? false
         details.proxy = details.proxy ?? false
         details.tor = details.tor ?? false
         details.relay = details.relay ?? false
-        guard let found = try reader.locate(address) else { return }
-        if let cached = cache.withLock({ $0[found.offset] }) {
-            details.merge(cached)
-            return
-        }
-        var fromRecord = IPDetails()
-        fromRecord.apply(try reader.record(at: found.offset))
-        // The bundled file has a few thousand distinct records; the bound is a safety net.
-        cache.withLock { if $0.count < 100_000 { $0[found.offset] = fromRecord } }
-        details.merge(fromRecord)
+        try records.annotate(&details, for: address)
     }
 
     private func load() -> State { Self.state }
@@ -80,7 +68,8 @@ public final class BundledIPData: IPDataSource {
         let candidates = candidatePaths()
         for path in candidates where FileManager.default.fileExists(atPath: path) {
             do {
-                return .loaded(try MMDBReader(path: path))
+                // The file has 1,408 distinct records; the bound is a safety net.
+                return .loaded(CachedIPRecords(reader: try MMDBReader(path: path), capacity: 100_000))
             } catch {
                 return .failed("the bundled IP data at '\(path)' cannot be read: \(error)")
             }

@@ -25,7 +25,7 @@ import Darwin
 /// ```
 public final class MMDBDataSource: IPDataSource {
     private struct Loaded: Sendable {
-        let reader: MMDBReader
+        let records: CachedIPRecords
         let identity: FileIdentity
         /// A database of anonymisers lists them all: an address it lacks is not one.
         let listsAnonymisers: Bool
@@ -45,7 +45,6 @@ public final class MMDBDataSource: IPDataSource {
     public var name: String { path }
 
     private let loaded: Mutex<Loaded>
-    private let cache = Mutex<[Int: IPDetails]>([:])
     private let cacheCapacity: Int
 
     /// Opens a database file.
@@ -57,34 +56,23 @@ public final class MMDBDataSource: IPDataSource {
     public init(path: String, cacheCapacity: Int = 65_536) throws(MMDBError) {
         self.path = path
         self.cacheCapacity = max(0, cacheCapacity)
-        self.loaded = Mutex(try Self.load(path))
+        self.loaded = Mutex(try Self.load(path, cacheCapacity: max(0, cacheCapacity)))
     }
 
     /// The metadata of the file in use.
-    public var metadata: MMDBReader.Metadata { loaded.withLock { $0.reader.metadata } }
+    public var metadata: MMDBReader.Metadata { loaded.withLock { $0.records.reader.metadata } }
 
     /// Writes what the database knows of an address into the details.
     public func annotate(_ details: inout IPDetails, for address: IPAddress) throws {
-        let (reader, listsAnonymisers) = loaded.withLock { ($0.reader, $0.listsAnonymisers) }
+        let (records, listsAnonymisers) = loaded.withLock { ($0.records, $0.listsAnonymisers) }
         if listsAnonymisers, address.isGlobal {
             details.vpn = details.vpn ?? false
             details.hosting = details.hosting ?? false
             details.proxy = details.proxy ?? false
             details.tor = details.tor ?? false
         }
-        if !address.isIPv4, reader.metadata.ipVersion == 4 { return }
-        guard let found = try reader.locate(address) else { return }
-        if let cached = cache.withLock({ $0[found.offset] }) {
-            details.merge(cached)
-            return
-        }
-        var fromRecord = IPDetails()
-        fromRecord.apply(try reader.record(at: found.offset))
-        let capacity = cacheCapacity
-        cache.withLock { cache in
-            if cache.count < capacity { cache[found.offset] = fromRecord }
-        }
-        details.merge(fromRecord)
+        if !address.isIPv4, records.reader.metadata.ipVersion == 4 { return }
+        try records.annotate(&details, for: address)
     }
 
     /// Opens the path again if the file there changed (another inode, size or modification time),
@@ -96,9 +84,8 @@ public final class MMDBDataSource: IPDataSource {
     public func reloadIfChanged() throws(MMDBError) -> Bool {
         let current = loaded.withLock { $0.identity }
         guard let identity = Self.identity(of: path), identity != current else { return false }
-        let fresh = try Self.load(path)
+        let fresh = try Self.load(path, cacheCapacity: cacheCapacity)
         loaded.withLock { $0 = fresh }
-        cache.withLock { $0.removeAll() }
         return true
     }
 
@@ -122,14 +109,18 @@ public final class MMDBDataSource: IPDataSource {
         }
     }
 
-    private static func load(_ path: String) throws(MMDBError) -> Loaded {
+    private static func load(_ path: String, cacheCapacity: Int) throws(MMDBError) -> Loaded {
         // Read the identity first: if the file is replaced while it is opened, the next check sees it.
         let identity =
             Self.identity(of: path)
             ?? FileIdentity(device: 0, inode: 0, size: 0, modified: 0, modifiedNanoseconds: 0)
         let reader = try MMDBReader(path: path)
         let type = reader.metadata.databaseType.lowercased()
-        return Loaded(reader: reader, identity: identity, listsAnonymisers: type.contains("anonymous"))
+        return Loaded(
+            records: CachedIPRecords(reader: reader, capacity: cacheCapacity),
+            identity: identity,
+            listsAnonymisers: type.contains("anonymous")
+        )
     }
 
     private static func identity(of path: String) -> FileIdentity? {
