@@ -72,7 +72,7 @@ public struct CIDR: Sendable, Hashable, CustomStringConvertible {
 /// ```
 public struct IPSet: Sendable, Hashable {
     /// Sorted, non-overlapping, non-adjacent ranges over the 128-bit space (IPv4 as mapped IPv6).
-    private var ranges: [ClosedRange<UInt128>] = []
+    private var ranges = MergedRanges<UInt128>([])
 
     /// The blocks this set was built from.
     public private(set) var blocks: [CIDR] = []
@@ -83,7 +83,7 @@ public struct IPSet: Sendable, Hashable {
     /// A set from blocks.
     public init(_ blocks: some Sequence<CIDR>) {
         self.blocks = Array(blocks)
-        self.ranges = Self.merge(self.blocks.map(\.bounds))
+        self.ranges = MergedRanges(self.blocks.map(\.bounds))
     }
 
     /// A set parsed from text blocks or addresses; throws naming the first entry that is neither.
@@ -101,35 +101,7 @@ public struct IPSet: Sendable, Hashable {
     public var isEmpty: Bool { ranges.isEmpty }
 
     /// Whether the address lies in any block of the set.
-    public func contains(_ address: IPAddress) -> Bool {
-        let value = address.ipv6Bits
-        var low = 0
-        var high = ranges.count
-        while low < high {
-            let middle = (low + high) / 2
-            if ranges[middle].upperBound < value {
-                low = middle + 1
-            } else {
-                high = middle
-            }
-        }
-        return low < ranges.count && ranges[low].contains(value)
-    }
-
-    private static func merge(_ input: [ClosedRange<UInt128>]) -> [ClosedRange<UInt128>] {
-        let sorted = input.sorted { $0.lowerBound < $1.lowerBound }
-        var merged: [ClosedRange<UInt128>] = []
-        for range in sorted {
-            if let last = merged.last,
-                last.upperBound == .max || range.lowerBound <= last.upperBound + 1
-            {
-                merged[merged.count - 1] = last.lowerBound...max(last.upperBound, range.upperBound)
-            } else {
-                merged.append(range)
-            }
-        }
-        return merged
-    }
+    public func contains(_ address: IPAddress) -> Bool { ranges.contains(address.ipv6Bits) }
 }
 
 /// An entry of an address list that is neither an address nor a block.

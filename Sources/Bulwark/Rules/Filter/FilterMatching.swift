@@ -263,32 +263,4 @@ struct FilterByteSet: Sendable, Hashable {
 }
 
 /// The integers and ranges of an `in { … }` set, merged and sorted for a binary search.
-struct FilterIntegerSet: Sendable, Hashable {
-    private let ranges: [ClosedRange<Int>]
-
-    init(_ input: [ClosedRange<Int>]) {
-        var merged: [ClosedRange<Int>] = []
-        for range in input.sorted(by: { $0.lowerBound < $1.lowerBound }) {
-            if let last = merged.last, last.upperBound == .max || range.lowerBound <= last.upperBound + 1 {
-                merged[merged.count - 1] = last.lowerBound...max(last.upperBound, range.upperBound)
-            } else {
-                merged.append(range)
-            }
-        }
-        self.ranges = merged
-    }
-
-    func contains(_ value: Int) -> Bool {
-        var low = 0
-        var high = ranges.count
-        while low < high {
-            let middle = (low + high) / 2
-            if ranges[middle].upperBound < value {
-                low = middle + 1
-            } else {
-                high = middle
-            }
-        }
-        return low < ranges.count && ranges[low].contains(value)
-    }
-}
+typealias FilterIntegerSet = MergedRanges<Int>
