@@ -8,17 +8,6 @@ struct ConfigurationTests {
         try JSONDecoder().decode(BulwarkConfiguration.self, from: Data(json.utf8))
     }
 
-    func configurationError(_ json: String) throws -> BulwarkConfigurationError {
-        do {
-            let configuration = try decode(json)
-            _ = try Bulwark(configuration: configuration)
-        } catch let error as BulwarkConfigurationError {
-            return error
-        }
-        Issue.record("expected a configuration error for \(json)")
-        throw CancellationError()
-    }
-
     @Test("the contract's rate-limit rules decode, with intervals as numbers or duration strings")
     func decodesContract() throws {
         let configuration = try decode(
@@ -101,7 +90,7 @@ struct ConfigurationTests {
         ]
     )
     func rejects(json: String, message: String) throws {
-        let error = try configurationError(json)
+        let error = try configurationError(document: json)
         #expect(error.description.hasPrefix(message), "\(error.description)")
     }
 

@@ -182,15 +182,9 @@ struct DetectBotTests {
         ]
     )
     func configurationErrors(json: String, field: String) throws {
-        let document = #"{"rules": ["# + json + #"]}"#
-        do {
-            let configuration = try JSONDecoder().decode(BulwarkConfiguration.self, from: Data(document.utf8))
-            _ = try Bulwark(configuration: configuration)
-            Issue.record("accepted \(json)")
-        } catch let error as BulwarkConfigurationError {
-            #expect(error.field == field, "\(error)")
-            #expect(error.ruleType == "detectBot")
-        }
+        let error = try configurationError(forRule: json)
+        #expect(error.field == field, "\(error)")
+        #expect(error.ruleType == "detectBot")
     }
 
     @Test("the rules JSON round-trips")

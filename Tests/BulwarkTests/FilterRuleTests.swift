@@ -178,16 +178,10 @@ struct FilterRuleTests {
         ]
     )
     func configurationErrors(json: String, field: String) throws {
-        let document = #"{"rules": ["# + json + #"]}"#
-        do {
-            let configuration = try JSONDecoder().decode(BulwarkConfiguration.self, from: Data(document.utf8))
-            _ = try Bulwark(configuration: configuration)
-            Issue.record("accepted \(json)")
-        } catch let error as BulwarkConfigurationError {
-            #expect(error.field == field, "\(error)")
-            #expect(error.ruleType == "filter")
-            #expect(error.ruleIndex == 0)
-        }
+        let error = try configurationError(forRule: json)
+        #expect(error.field == field, "\(error)")
+        #expect(error.ruleType == "filter")
+        #expect(error.ruleIndex == 0)
     }
 
     @Test("an expression's error names the field and shows the caret")
