@@ -100,7 +100,7 @@ enum FilterAddressTest: Sendable, Hashable {
 
 /// A compiled condition: the tree the parser builds, with every field resolved to its accessor and
 /// every literal in the form the comparison uses, evaluated in three-valued (Kleene) logic.
-enum FilterCondition: Sendable {
+indirect enum FilterCondition: Sendable {
     /// `and`: false if any is false, else undetermined if any is undetermined, else true.
     case all([FilterCondition])
     /// `or`: true if any is true, else undetermined if any is undetermined, else false.
@@ -108,7 +108,7 @@ enum FilterCondition: Sendable {
     /// `xor` over two or more, left to right: undetermined if any is; else whether an odd number is true.
     case exclusive([FilterCondition])
     /// `not`: swaps true and false; undetermined stays undetermined.
-    indirect case not(FilterCondition)
+    case not(FilterCondition)
     /// A boolean field on its own.
     case flag(FilterFlagField)
     case text(FilterTextOperand, FilterTextTest)
