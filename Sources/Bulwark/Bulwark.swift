@@ -40,7 +40,8 @@ public final class Bulwark: Sendable {
     ) throws(BulwarkConfigurationError) {
         let environment = RuleBuildEnvironment(
             rateLimitStore: options.rateLimitStore,
-            botVerifier: options.botVerifier
+            botVerifier: options.botVerifier,
+            emailVerifier: options.emailVerifier
         )
         var built: [any Rule] = []
         for (index, specification) in rules.enumerated() {

@@ -11,6 +11,10 @@ enum DemoApp {
         let message: String
     }
 
+    struct SignupForm: Decodable {
+        let email: String
+    }
+
     /// The chat route's client: Shield against request attacks, then a token bucket per user, sized
     /// in model tokens. It fails closed, so a request that names no user (the rule cannot key it) is
     /// refused, not waved through.
@@ -33,12 +37,20 @@ enum DemoApp {
         )
     }
 
-    /// The signup route's client: Shield, and at most 5 signups per address in any 10 minutes.
+    /// The signup route's client: Shield, then signup protection: no bots but curl (so that the
+    /// walkthrough can be followed), at most 5 signups per address in any 10 minutes, and no invalid
+    /// or disposable addresses. The demo runs offline, so it does not ask DNS for mail servers.
     static func signupBulwark(options: BulwarkOptions = BulwarkOptions()) throws -> Bulwark {
         try Bulwark(
             rules: [
                 .shield(mode: .live),
-                .slidingWindow(mode: .live, interval: .seconds(600), max: 5, id: "signup-per-ip"),
+                .protectSignup(
+                    mode: .live,
+                    rateLimit: SignupRateLimit(interval: .seconds(600), max: 5),
+                    bots: .allow(["CURL"]),
+                    email: .deny([.invalid, .disposable]),
+                    id: "signup"
+                ),
             ],
             options: options
         )
@@ -63,7 +75,7 @@ enum DemoApp {
     static func router(chat: Bulwark, signup: Bulwark, articles: Bulwark) -> Router<BulwarkRequestContext> {
         let router = Router(context: BulwarkRequestContext.self)
         router.get("/") { _, _ in
-            "Bulwark demo: POST /chat {\"message\": …} with x-user-id, POST /signup, GET /articles\n"
+            "Bulwark demo: POST /chat {\"message\": …} with x-user-id, POST /signup {\"email\": …}, GET /articles\n"
         }
         router.post("/chat") { request, context -> Response in
             var request = request
@@ -88,9 +100,22 @@ enum DemoApp {
             headers[.contentType] = "application/json"
             return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: reply)))
         }
-        router.group("/signup")
-            .add(middleware: BulwarkMiddleware(signup, bodyLimit: 64 * 1024, rateLimitHeaders: .always))
-            .post { _, _ in #"{"status":"welcome"}"# }
+        router.post("/signup") { request, context -> Response in
+            var request = request
+            let body = try await request.collectBody(upTo: 64 * 1024)
+            let email = (try? JSONDecoder().decode(SignupForm.self, from: Data(buffer: body)))?.email ?? ""
+            let decision = await signup.protect(&request, context: context, bodyLimit: 64 * 1024, email: email)
+            guard decision.isAllowed else {
+                return Response(denying: decision)
+            }
+            var headers = RateLimitHeaders.fields(for: decision)
+            headers[.contentType] = "application/json"
+            return Response(
+                status: .ok,
+                headers: headers,
+                body: ResponseBody(byteBuffer: ByteBuffer(string: #"{"status":"welcome"}"#))
+            )
+        }
         router.group("/articles")
             .add(middleware: BulwarkMiddleware(articles))
             .get { _, _ in #"{"articles":["Shield","Bots","Rate limits"]}"# }
@@ -105,8 +130,11 @@ enum DemoApp {
           ALLOW: a chat message within alice's token budget
             curl -i -X POST \(base)/chat -H 'x-user-id: alice' -d '{"message": "Hello, how are you?"}'
 
-          429: the sixth signup from one address within ten minutes
-            for i in 1 2 3 4 5 6; do curl -s -o /dev/null -w '%{http_code}\\n' -X POST \(base)/signup; done
+          403: a signup with a disposable address (the reason says EMAIL, DISPOSABLE)
+            curl -i -X POST \(base)/signup -d '{"email": "someone@mailinator.com"}'
+
+          429: the sixth signup from one address within ten minutes (the one above counted too)
+            for i in 1 2 3 4 5; do curl -s -o /dev/null -w '%{http_code}\\n' -X POST \(base)/signup -d '{"email": "ada@example.org"}'; done
 
           403: a chat request that names no user; the chat route fails closed
             curl -i -X POST \(base)/chat -d '{"message": "Hello"}'

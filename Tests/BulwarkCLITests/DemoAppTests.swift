@@ -26,8 +26,33 @@ struct DemoAppTests {
                 #expect(response.status == .ok)
                 #expect(response.headers[.init("RateLimit")!] != nil)
             }
-            for attempt in 1...6 {
-                try await client.execute(uri: "/signup", method: .post) { response in
+            try await client.execute(
+                uri: "/signup",
+                method: .post,
+                headers: [.userAgent: "python-requests/2.32.3"],
+                body: ByteBuffer(string: #"{"email": "ada@example.org"}"#)
+            ) { response in
+                #expect(response.status == .forbidden, "a bot is turned away, and does not count against the rate limit")
+                #expect(String(buffer: response.body).contains("BOT"))
+            }
+            try await client.execute(
+                uri: "/signup",
+                method: .post,
+                headers: [.userAgent: "curl/8.5.0"],
+                body: ByteBuffer(string: #"{"email": "someone@mailinator.com"}"#)
+            ) { response in
+                #expect(response.status == .forbidden)
+                let body = String(buffer: response.body)
+                #expect(body.contains("EMAIL") && body.contains("DISPOSABLE"), "\(body)")
+            }
+            // The denied attempt counted: the limit is five attempts per address.
+            for attempt in 2...6 {
+                try await client.execute(
+                    uri: "/signup",
+                    method: .post,
+                    headers: [.userAgent: "curl/8.5.0"],
+                    body: ByteBuffer(string: #"{"email": "ada@example.org"}"#)
+                ) { response in
                     #expect(response.status == (attempt <= 5 ? .ok : .tooManyRequests), "signup \(attempt)")
                 }
             }

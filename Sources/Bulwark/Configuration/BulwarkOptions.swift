@@ -31,6 +31,9 @@ public struct BulwarkOptions: Sendable {
     public var decisionCacheCapacity: Int
     /// Verifies claims of verifiable bots for `detectBot` rules: published ranges and reverse DNS.
     public var botVerifier: BotVerifier
+    /// Answers the network checks of email validation (`NO_MX_RECORDS`, `NO_GRAVATAR`) for
+    /// `validateEmail` and `protectSignup` rules.
+    public var emailVerifier: EmailVerifier
     /// Finds what is known of client addresses (country, network, anonymisers) for decisions' `ip`
     /// and filter expressions; by default, the data bundled with the package.
     public var ipAnalyzer: IPAnalyzer
@@ -45,8 +48,10 @@ public struct BulwarkOptions: Sendable {
         decisionCacheCapacity: Int = 10_000,
         logger: Logger = Logger(label: "bulwark"),
         botVerifier: BotVerifier = BotVerifier(),
-        ipAnalyzer: IPAnalyzer = IPAnalyzer()
+        ipAnalyzer: IPAnalyzer = IPAnalyzer(),
+        emailVerifier: EmailVerifier = EmailVerifier()
     ) {
+        self.emailVerifier = emailVerifier
         self.ipAnalyzer = ipAnalyzer
         self.botVerifier = botVerifier
         self.clock = clock

@@ -2,6 +2,7 @@
 struct RuleBuildEnvironment {
     let rateLimitStore: any RateLimitStore
     let botVerifier: BotVerifier
+    let emailVerifier: EmailVerifier
 }
 
 extension RuleSpecification {
@@ -55,42 +56,91 @@ extension RuleSpecification {
                 shield: Shield(sensitivity: spec.sensitivity, exclusions: spec.exclusions, limits: spec.limits)
             )
         case .detectBot(let spec):
+            return try botRule(spec, field: "", environment: environment, fail: fail)
+        case .detectSensitiveInfo(let spec):
             let field = spec.allow != nil ? "allow" : "deny"
-            guard let selectors = spec.allow ?? spec.deny, (spec.allow == nil) != (spec.deny == nil) else {
+            guard let types = spec.allow ?? spec.deny, (spec.allow == nil) != (spec.deny == nil) else {
                 throw fail(.invalidValue, "allow", "give exactly one of allow and deny")
             }
-            let classifier = UserAgentClassifier.shared
-            var ids = Set<String>()
-            var categories = Set<BotCategory>()
-            for (position, selector) in selectors.enumerated() {
-                if let category = selector.category {
-                    guard BotCategory.allCases.contains(category) else {
-                        throw fail(
-                            .invalidValue,
-                            "\(field)[\(position)]",
-                            "unknown category \"\(category.rawValue.prefix(40))\"; known categories are "
-                                + BotCategory.allCases.map(\.rawValue).joined(separator: ", ")
-                        )
-                    }
-                    categories.insert(category)
-                } else {
-                    guard classifier.catalogue.knows(selector.rawValue) else {
-                        throw fail(
-                            .invalidValue,
-                            "\(field)[\(position)]",
-                            "unknown bot \"\(selector.rawValue.prefix(60))\"; use an UPPER_SNAKE bot id such as "
-                                + "GOOGLE_CRAWLER or CURL, or CATEGORY:NAME"
-                        )
-                    }
-                    ids.insert(selector.rawValue)
+            for (position, type) in types.enumerated() {
+                guard SensitiveInfoSpecification.isValidName(type.rawValue) else {
+                    throw fail(
+                        .invalidValue,
+                        "\(field)[\(position)]",
+                        "\"\(type.rawValue.prefix(60))\" is not a type name: use UPPER_SNAKE letters, digits and _"
+                    )
+                }
+                guard type.isBuiltIn || spec.detector != nil else {
+                    throw fail(
+                        .invalidValue,
+                        "\(field)[\(position)]",
+                        "unknown type \"\(type.rawValue)\"; built-in types are "
+                            + SensitiveInfoType.builtIn.map(\.rawValue).joined(separator: ", ")
+                            + " (a type of your own needs a detector, given in code)"
+                    )
                 }
             }
-            return DetectBotRule(
-                id: id ?? derivedID(field + "|" + selectors.map(\.rawValue).sorted().joined(separator: ",")),
+            guard spec.limits.maxBytes > 0 else {
+                throw fail(.invalidValue, "maxBytes", "must be greater than zero, got \(spec.limits.maxBytes)")
+            }
+            let names = Set(types)
+            return DetectSensitiveInfoRule(
+                id: id ?? derivedID(field + "|" + names.map(\.rawValue).sorted().joined(separator: ",")),
                 mode: mode,
-                policy: spec.allow != nil ? .allow(ids, categories: categories) : .deny(ids, categories: categories),
-                classifier: classifier,
-                verifier: environment.botVerifier
+                policy: spec.allow != nil ? .allow(names) : .deny(names),
+                scanner: SensitiveInfoScanner(limits: spec.limits),
+                detector: spec.detector?.detector
+            )
+        case .validateEmail(let spec):
+            let validator = try emailValidator(spec, field: "", environment: environment, fail: fail)
+            return ValidateEmailRule(
+                id: id ?? derivedID(Self.canonical(spec)),
+                mode: mode,
+                validator: validator
+            )
+        case .protectSignup(let spec):
+            let bots = try botRule(spec.bots, field: "bots.", environment: environment, fail: fail)
+            let email = try emailValidator(spec.email, field: "email.", environment: environment, fail: fail)
+            guard spec.rateLimit.max > 0 else {
+                throw fail(.invalidValue, "rateLimit.max", "must be greater than zero, got \(spec.rateLimit.max)")
+            }
+            guard spec.rateLimit.interval >= .milliseconds(1) else {
+                throw fail(
+                    .invalidValue,
+                    "rateLimit.interval",
+                    "must be at least one millisecond, got \(spec.rateLimit.interval)"
+                )
+            }
+            var characteristics: [Characteristic] = []
+            for (position, name) in (spec.rateLimit.characteristics ?? ["ip.src"]).enumerated() {
+                do {
+                    characteristics.append(try Characteristic(name))
+                } catch {
+                    throw fail(.invalidCharacteristic, "rateLimit.characteristics[\(position)]", error.description)
+                }
+            }
+            let policy = RateLimitPolicy.slidingWindow(max: spec.rateLimit.max, interval: spec.rateLimit.interval)
+            let ruleID =
+                id
+                ?? derivedID(
+                    policy.description + "|" + characteristics.map(\.name).joined(separator: "\u{1F}") + "|"
+                        + (spec.bots.allow != nil ? "allow" : "deny") + ":"
+                        + (spec.bots.allow ?? spec.bots.deny ?? []).map(\.rawValue).sorted().joined(separator: ",")
+                        + "|" + Self.canonical(spec.email)
+                )
+            return ProtectSignupRule(
+                id: ruleID,
+                mode: mode,
+                bots: bots,
+                rateLimit: RateLimitRule(
+                    id: ruleID,
+                    type: "slidingWindow",
+                    mode: mode,
+                    policy: policy,
+                    store: environment.rateLimitStore,
+                    characteristics: characteristics
+                ),
+                email: email
             )
         case .filter(let spec):
             let field = spec.allow != nil ? "allow" : "deny"
@@ -148,6 +198,97 @@ extension RuleSpecification {
                 characteristics: characteristics
             )
         }
+    }
+
+    private typealias Failure = (BulwarkConfigurationError.Code, String, String) -> BulwarkConfigurationError
+
+    /// A bot rule from its lists; `field` prefixes the fields named in errors (`bots.` in a signup rule).
+    private func botRule(
+        _ spec: BotSpecification,
+        field prefix: String,
+        environment: RuleBuildEnvironment,
+        fail: Failure
+    ) throws(BulwarkConfigurationError) -> DetectBotRule {
+        let field = spec.allow != nil ? "allow" : "deny"
+        guard let selectors = spec.allow ?? spec.deny, (spec.allow == nil) != (spec.deny == nil) else {
+            throw fail(.invalidValue, prefix + "allow", "give exactly one of allow and deny")
+        }
+        let classifier = UserAgentClassifier.shared
+        var ids = Set<String>()
+        var categories = Set<BotCategory>()
+        for (position, selector) in selectors.enumerated() {
+            if let category = selector.category {
+                guard BotCategory.allCases.contains(category) else {
+                    throw fail(
+                        .invalidValue,
+                        "\(prefix)\(field)[\(position)]",
+                        "unknown category \"\(category.rawValue.prefix(40))\"; known categories are "
+                            + BotCategory.allCases.map(\.rawValue).joined(separator: ", ")
+                    )
+                }
+                categories.insert(category)
+            } else {
+                guard classifier.catalogue.knows(selector.rawValue) else {
+                    throw fail(
+                        .invalidValue,
+                        "\(prefix)\(field)[\(position)]",
+                        "unknown bot \"\(selector.rawValue.prefix(60))\"; use an UPPER_SNAKE bot id such as "
+                            + "GOOGLE_CRAWLER or CURL, or CATEGORY:NAME"
+                    )
+                }
+                ids.insert(selector.rawValue)
+            }
+        }
+        return DetectBotRule(
+            id: id ?? derivedID(field + "|" + selectors.map(\.rawValue).sorted().joined(separator: ",")),
+            mode: mode,
+            policy: spec.allow != nil ? .allow(ids, categories: categories) : .deny(ids, categories: categories),
+            classifier: classifier,
+            verifier: environment.botVerifier
+        )
+    }
+
+    /// An email validator from its list and options; `field` prefixes the fields named in errors.
+    private func emailValidator(
+        _ spec: EmailSpecification,
+        field prefix: String,
+        environment: RuleBuildEnvironment,
+        fail: Failure
+    ) throws(BulwarkConfigurationError) -> EmailValidator {
+        let field = spec.allow != nil ? "allow" : "deny"
+        guard let types = spec.allow ?? spec.deny, (spec.allow == nil) != (spec.deny == nil) else {
+            throw fail(.invalidValue, prefix + "allow", "give exactly one of allow and deny")
+        }
+        for (position, type) in types.enumerated() where !EmailType.allCases.contains(type) {
+            throw fail(
+                .invalidValue,
+                "\(prefix)\(field)[\(position)]",
+                "unknown email type \"\(type.rawValue.prefix(40))\"; known types are "
+                    + EmailType.allCases.map(\.rawValue).joined(separator: ", ")
+            )
+        }
+        let validator = EmailValidator(
+            policy: spec.allow != nil ? .allow(Set(types)) : .deny(Set(types)),
+            syntax: EmailSyntaxOptions(
+                requireTopLevelDomain: spec.requireTopLevelDomain,
+                allowDomainLiteral: spec.allowDomainLiteral
+            ),
+            verifier: environment.emailVerifier
+        )
+        if validator.checksGravatar {
+            do {
+                _ = try environment.emailVerifier.gravatarCheck()
+            } catch {
+                throw fail(.invalidValue, "\(prefix)\(field)", "NO_GRAVATAR cannot be checked: \(error.message)")
+            }
+        }
+        return validator
+    }
+
+    private static func canonical(_ spec: EmailSpecification) -> String {
+        (spec.allow != nil ? "allow" : "deny") + ":"
+            + (spec.allow ?? spec.deny ?? []).map(\.rawValue).sorted().joined(separator: ",")
+            + "|tld=\(spec.requireTopLevelDomain)|literal=\(spec.allowDomainLiteral)"
     }
 
     /// `type_` and 16 hex digits of a hash of the mode and configuration: stable across processes,

@@ -8,7 +8,10 @@ extension RuleSpecification: Codable {
     }
 
     /// The rule types this version of Bulwark understands.
-    public static let knownTypes = ["detectBot", "filter", "shield", "tokenBucket", "fixedWindow", "slidingWindow"]
+    public static let knownTypes = [
+        "detectBot", "detectSensitiveInfo", "filter", "protectSignup", "shield", "tokenBucket", "fixedWindow",
+        "slidingWindow", "validateEmail",
+    ]
 
     /// Decodes a rule from its JSON object; a problem throws a ``BulwarkConfigurationError`` naming
     /// the rule's position and the field.
@@ -47,17 +50,38 @@ extension RuleSpecification: Codable {
             )
             self.init(mode: mode, id: id, configuration: .shield(spec))
         case "detectBot":
-            let spec = BotSpecification(allow: try fields.optional("allow"), deny: try fields.optional("deny"))
-            guard (spec.allow == nil) != (spec.deny == nil) else {
-                throw fields.error(.invalidValue, "allow", "give exactly one of \"allow\" and \"deny\"")
-            }
-            self.init(mode: mode, id: id, configuration: .detectBot(spec))
+            self.init(mode: mode, id: id, configuration: .detectBot(try Self.botSpecification(fields)))
         case "filter":
             let spec = FilterSpecification(allow: try fields.optional("allow"), deny: try fields.optional("deny"))
             guard (spec.allow == nil) != (spec.deny == nil) else {
                 throw fields.error(.invalidValue, "allow", "give exactly one of \"allow\" and \"deny\"")
             }
             self.init(mode: mode, id: id, configuration: .filter(spec))
+        case "detectSensitiveInfo":
+            let spec = SensitiveInfoSpecification(
+                allow: try fields.optional("allow"),
+                deny: try fields.optional("deny"),
+                limits: SensitiveInfoLimits(maxBytes: try fields.optional("maxBytes") ?? SensitiveInfoLimits().maxBytes),
+                detector: nil
+            )
+            guard (spec.allow == nil) != (spec.deny == nil) else {
+                throw fields.error(.invalidValue, "allow", "give exactly one of \"allow\" and \"deny\"")
+            }
+            self.init(mode: mode, id: id, configuration: .detectSensitiveInfo(spec))
+        case "validateEmail":
+            self.init(mode: mode, id: id, configuration: .validateEmail(try Self.emailSpecification(fields)))
+        case "protectSignup":
+            let rateLimit = try fields.nested("rateLimit")
+            let spec = SignupSpecification(
+                rateLimit: SignupRateLimit(
+                    interval: try rateLimit.requiredInterval("interval"),
+                    max: try rateLimit.required("max"),
+                    characteristics: try rateLimit.optional("characteristics")
+                ),
+                bots: try Self.botSpecification(try fields.nested("bots")),
+                email: try Self.emailSpecification(try fields.nested("email"))
+            )
+            self.init(mode: mode, id: id, configuration: .protectSignup(spec))
         case "tokenBucket", "fixedWindow", "slidingWindow":
             let algorithm = RateLimitPolicy.Algorithm(rawValue: type)!
             var spec = RateLimitSpecification(
@@ -80,6 +104,34 @@ extension RuleSpecification: Codable {
         }
     }
 
+    private static func botSpecification(_ fields: RuleFieldReader) throws -> BotSpecification {
+        let spec = BotSpecification(allow: try fields.optional("allow"), deny: try fields.optional("deny"))
+        guard (spec.allow == nil) != (spec.deny == nil) else {
+            throw fields.error(.invalidValue, "allow", "give exactly one of \"allow\" and \"deny\"")
+        }
+        return spec
+    }
+
+    private static func emailSpecification(_ fields: RuleFieldReader) throws -> EmailSpecification {
+        let spec = EmailSpecification(
+            allow: try fields.optional("allow"),
+            deny: try fields.optional("deny"),
+            requireTopLevelDomain: try fields.optional("requireTopLevelDomain") ?? true,
+            allowDomainLiteral: try fields.optional("allowDomainLiteral") ?? false
+        )
+        guard (spec.allow == nil) != (spec.deny == nil) else {
+            throw fields.error(.invalidValue, "allow", "give exactly one of \"allow\" and \"deny\"")
+        }
+        return spec
+    }
+
+    private static func encode(_ spec: EmailSpecification, to container: inout KeyedEncodingContainer<Key>) throws {
+        try container.encodeIfPresent(spec.allow, forKey: Key("allow"))
+        try container.encodeIfPresent(spec.deny, forKey: Key("deny"))
+        try container.encode(spec.requireTopLevelDomain, forKey: Key("requireTopLevelDomain"))
+        try container.encode(spec.allowDomainLiteral, forKey: Key("allowDomainLiteral"))
+    }
+
     /// Encodes the rule as its JSON object.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: Key.self)
@@ -99,6 +151,22 @@ extension RuleSpecification: Codable {
         case .filter(let spec):
             try container.encodeIfPresent(spec.allow, forKey: Key("allow"))
             try container.encodeIfPresent(spec.deny, forKey: Key("deny"))
+        case .detectSensitiveInfo(let spec):
+            try container.encodeIfPresent(spec.allow, forKey: Key("allow"))
+            try container.encodeIfPresent(spec.deny, forKey: Key("deny"))
+            try container.encode(spec.limits.maxBytes, forKey: Key("maxBytes"))
+        case .validateEmail(let spec):
+            try Self.encode(spec, to: &container)
+        case .protectSignup(let spec):
+            var rateLimit = container.nestedContainer(keyedBy: Key.self, forKey: Key("rateLimit"))
+            try rateLimit.encode(spec.rateLimit.interval.seconds, forKey: Key("interval"))
+            try rateLimit.encode(spec.rateLimit.max, forKey: Key("max"))
+            try rateLimit.encodeIfPresent(spec.rateLimit.characteristics, forKey: Key("characteristics"))
+            var bots = container.nestedContainer(keyedBy: Key.self, forKey: Key("bots"))
+            try bots.encodeIfPresent(spec.bots.allow, forKey: Key("allow"))
+            try bots.encodeIfPresent(spec.bots.deny, forKey: Key("deny"))
+            var email = container.nestedContainer(keyedBy: Key.self, forKey: Key("email"))
+            try Self.encode(spec.email, to: &email)
         case .rateLimit(let spec):
             try container.encodeIfPresent(spec.characteristics, forKey: Key("characteristics"))
             try container.encodeIfPresent(spec.refillRate, forKey: Key("refillRate"))
@@ -113,10 +181,32 @@ struct RuleFieldReader {
     let container: KeyedDecodingContainer<RuleSpecification.Key>
     let ruleIndex: Int?
     var ruleType: String?
+    /// What the fields named in errors start with: `rateLimit.` for the fields of a nested object.
+    var prefix = ""
 
     func error(_ code: BulwarkConfigurationError.Code, _ field: String, _ message: String) -> BulwarkConfigurationError
     {
-        BulwarkConfigurationError(code: code, ruleIndex: ruleIndex, ruleType: ruleType, field: field, message: message)
+        BulwarkConfigurationError(
+            code: code,
+            ruleIndex: ruleIndex,
+            ruleType: ruleType,
+            field: prefix + field,
+            message: message
+        )
+    }
+
+    /// The reader of a required nested object, such as a signup rule's `rateLimit`.
+    func nested(_ field: String) throws -> RuleFieldReader {
+        let key = RuleSpecification.Key(field)
+        guard container.contains(key), try !container.decodeNil(forKey: key) else {
+            throw error(.missingField, field, "is required")
+        }
+        do {
+            let inner = try container.nestedContainer(keyedBy: RuleSpecification.Key.self, forKey: key)
+            return RuleFieldReader(container: inner, ruleIndex: ruleIndex, ruleType: ruleType, prefix: prefix + field + ".")
+        } catch {
+            throw self.error(.invalidValue, field, "expected a JSON object")
+        }
     }
 
     func required<T: Decodable>(_ field: String, as type: T.Type = T.self) throws -> T {
@@ -162,7 +252,8 @@ struct RuleFieldReader {
         switch type {
         case is Int.Type: "an integer"
         case is String.Type: "a string"
-        case is [String].Type, is [BotSelector].Type: "an array of strings"
+        case is [String].Type, is [BotSelector].Type, is [SensitiveInfoType].Type, is [EmailType].Type:
+            "an array of strings"
         case is [ShieldExclusion].Type: "an array of {\"location\": string, \"attacks\": [string]} objects"
         case is Double.Type: "a number"
         case is Bool.Type: "true or false"

@@ -11,6 +11,9 @@ public struct RuleSpecification: Sendable, Hashable {
         case shield(ShieldSpecification)
         case detectBot(BotSpecification)
         case filter(FilterSpecification)
+        case detectSensitiveInfo(SensitiveInfoSpecification)
+        case validateEmail(EmailSpecification)
+        case protectSignup(SignupSpecification)
     }
 
     /// The rule's type, as in the rules JSON (`tokenBucket`, `fixedWindow`, `slidingWindow`, …).
@@ -35,6 +38,9 @@ extension RuleSpecification.Configuration {
         case .shield: "shield"
         case .detectBot: "detectBot"
         case .filter: "filter"
+        case .detectSensitiveInfo: "detectSensitiveInfo"
+        case .validateEmail: "validateEmail"
+        case .protectSignup: "protectSignup"
         }
     }
 }
@@ -174,6 +180,165 @@ extension RuleSpecification {
     public static func filter(mode: RuleMode, deny: [String], id: String? = nil) -> RuleSpecification {
         RuleSpecification(mode: mode, id: id, configuration: .filter(FilterSpecification(allow: nil, deny: deny)))
     }
+}
+
+extension RuleSpecification {
+    /// Sensitive-information detection that denies the types listed, and allows the rest, in the
+    /// text passed as `protect(sensitiveInfoValue:)` (or the request body when none is passed).
+    ///
+    /// ```swift
+    /// .detectSensitiveInfo(mode: .live, deny: [.creditCardNumber, .email, .phoneNumber])
+    /// ```
+    ///
+    /// - Parameters:
+    ///   - deny: Built-in types, or types of your own that `detector` reports.
+    ///   - detector: A closure that labels tokens with types of your own; see ``SensitiveInfoDetector``.
+    ///   - limits: How much of the text is scanned.
+    public static func detectSensitiveInfo(
+        mode: RuleMode,
+        deny: [SensitiveInfoType],
+        detector: SensitiveInfoDetector? = nil,
+        limits: SensitiveInfoLimits = SensitiveInfoLimits(),
+        id: String? = nil
+    ) -> RuleSpecification {
+        let spec = SensitiveInfoSpecification(allow: nil, deny: deny, limits: limits, detector: detector.map(DetectorBox.init))
+        return RuleSpecification(mode: mode, id: id, configuration: .detectSensitiveInfo(spec))
+    }
+
+    /// Sensitive-information detection that denies every type found except those listed.
+    /// `allow: []` denies any sensitive information at all.
+    ///
+    /// ```swift
+    /// .detectSensitiveInfo(mode: .live, allow: [.email])
+    /// ```
+    public static func detectSensitiveInfo(
+        mode: RuleMode,
+        allow: [SensitiveInfoType],
+        detector: SensitiveInfoDetector? = nil,
+        limits: SensitiveInfoLimits = SensitiveInfoLimits(),
+        id: String? = nil
+    ) -> RuleSpecification {
+        let spec = SensitiveInfoSpecification(allow: allow, deny: nil, limits: limits, detector: detector.map(DetectorBox.init))
+        return RuleSpecification(mode: mode, id: id, configuration: .detectSensitiveInfo(spec))
+    }
+}
+
+extension RuleSpecification {
+    /// Email validation of `protect(email:)` that denies addresses of the types listed.
+    ///
+    /// ```swift
+    /// .validateEmail(mode: .live, deny: [.disposable, .invalid, .noMXRecords])
+    /// ```
+    ///
+    /// - Parameters:
+    ///   - requireTopLevelDomain: Whether the domain must have at least two labels (`user@localhost`
+    ///     is invalid); `true` by default.
+    ///   - allowDomainLiteral: Whether an address may name its server by IP (`user@[192.0.2.1]`);
+    ///     `false` by default.
+    public static func validateEmail(
+        mode: RuleMode,
+        deny: [EmailType],
+        requireTopLevelDomain: Bool = true,
+        allowDomainLiteral: Bool = false,
+        id: String? = nil
+    ) -> RuleSpecification {
+        let policy = SignupEmailPolicy.deny(
+            deny,
+            requireTopLevelDomain: requireTopLevelDomain,
+            allowDomainLiteral: allowDomainLiteral
+        )
+        return RuleSpecification(mode: mode, id: id, configuration: .validateEmail(policy.specification))
+    }
+
+    /// Email validation of `protect(email:)` that denies addresses of any type found except those
+    /// listed.
+    ///
+    /// ```swift
+    /// .validateEmail(mode: .live, allow: [.free])
+    /// ```
+    public static func validateEmail(
+        mode: RuleMode,
+        allow: [EmailType],
+        requireTopLevelDomain: Bool = true,
+        allowDomainLiteral: Bool = false,
+        id: String? = nil
+    ) -> RuleSpecification {
+        let policy = SignupEmailPolicy.allow(
+            allow,
+            requireTopLevelDomain: requireTopLevelDomain,
+            allowDomainLiteral: allowDomainLiteral
+        )
+        return RuleSpecification(mode: mode, id: id, configuration: .validateEmail(policy.specification))
+    }
+
+    /// Signup protection: bot detection, a sliding-window rate limit and email validation as one
+    /// rule, whose DENY reason is the denying part's (`BOT`, `RATE_LIMIT` or `EMAIL`).
+    ///
+    /// ```swift
+    /// .protectSignup(
+    ///     mode: .live,
+    ///     rateLimit: SignupRateLimit(interval: .seconds(600), max: 5),
+    ///     bots: .allow([]),
+    ///     email: .deny([.disposable, .invalid, .noMXRecords])
+    /// )
+    /// ```
+    public static func protectSignup(
+        mode: RuleMode,
+        rateLimit: SignupRateLimit,
+        bots: SignupBotPolicy,
+        email: SignupEmailPolicy,
+        id: String? = nil
+    ) -> RuleSpecification {
+        let spec = SignupSpecification(rateLimit: rateLimit, bots: bots.specification, email: email.specification)
+        return RuleSpecification(mode: mode, id: id, configuration: .protectSignup(spec))
+    }
+}
+
+/// The parameters of a sensitive-information rule, as written.
+struct SensitiveInfoSpecification: Sendable, Hashable {
+    var allow: [SensitiveInfoType]?
+    var deny: [SensitiveInfoType]?
+    var limits: SensitiveInfoLimits
+    var detector: DetectorBox?
+}
+
+extension SensitiveInfoSpecification {
+    /// Whether a type name is UPPER_SNAKE: a capital letter, then capitals, digits and `_`, at most 64.
+    static func isValidName(_ name: String) -> Bool {
+        let bytes = Array(name.utf8)
+        guard let first = bytes.first, bytes.count <= 64, first >= UInt8(ascii: "A"), first <= UInt8(ascii: "Z")
+        else { return false }
+        return bytes.allSatisfy { byte in
+            (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z")) || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9"))
+                || byte == UInt8(ascii: "_")
+        }
+    }
+}
+
+/// A custom detector with an identity, so that specifications holding one stay `Hashable`: two
+/// specifications are equal only when they hold the same detector value.
+final class DetectorBox: Sendable, Hashable {
+    let detector: SensitiveInfoDetector
+
+    init(_ detector: SensitiveInfoDetector) { self.detector = detector }
+
+    static func == (lhs: DetectorBox, rhs: DetectorBox) -> Bool { lhs === rhs }
+    func hash(into hasher: inout Hasher) { hasher.combine(ObjectIdentifier(self)) }
+}
+
+/// The parameters of an email rule, or of a signup rule's email part, as written.
+struct EmailSpecification: Sendable, Hashable {
+    var allow: [EmailType]?
+    var deny: [EmailType]?
+    var requireTopLevelDomain: Bool
+    var allowDomainLiteral: Bool
+}
+
+/// The parameters of a signup rule, as written.
+struct SignupSpecification: Sendable, Hashable {
+    var rateLimit: SignupRateLimit
+    var bots: BotSpecification
+    var email: EmailSpecification
 }
 
 /// The parameters of a filter rule, as written: exactly one non-empty list of expressions.

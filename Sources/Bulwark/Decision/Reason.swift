@@ -12,6 +12,10 @@ public struct ReasonType: RawRepresentable, Sendable, Hashable, Codable, CustomS
     public static let bot = ReasonType(rawValue: "BOT")
     /// A filter rule: which of its expressions matched, and which could not be decided.
     public static let filter = ReasonType(rawValue: "FILTER")
+    /// Sensitive information found in the scanned text: which entities were allowed and denied.
+    public static let sensitiveInfo = ReasonType(rawValue: "SENSITIVE_INFO")
+    /// Email validation: what the address is (invalid, disposable, free, without mail servers, …).
+    public static let email = ReasonType(rawValue: "EMAIL")
     /// A rate limit (token bucket, fixed window or sliding window).
     public static let rateLimit = ReasonType(rawValue: "RATE_LIMIT")
     /// A rule or store failed; the reason carries the message.
@@ -35,6 +39,8 @@ public struct Reason: Sendable, Hashable {
         case shield(ShieldReason)
         case bot(BotReason)
         case filter(FilterReason)
+        case sensitiveInfo(SensitiveInfoReason)
+        case email(EmailReason)
         case error(ErrorReason)
         case none
     }
@@ -46,6 +52,16 @@ public struct Reason: Sendable, Hashable {
     init(type: ReasonType, details: Details) {
         self.type = type
         self.details = details
+    }
+
+    /// A SENSITIVE_INFO reason.
+    public static func sensitiveInfo(_ details: SensitiveInfoReason) -> Reason {
+        Reason(type: .sensitiveInfo, details: .sensitiveInfo(details))
+    }
+
+    /// An EMAIL reason.
+    public static func email(_ details: EmailReason) -> Reason {
+        Reason(type: .email, details: .email(details))
     }
 
     /// A rate-limit reason.
@@ -100,6 +116,18 @@ public struct Reason: Sendable, Hashable {
         return nil
     }
 
+    /// The details of a `SENSITIVE_INFO` reason, or `nil` for any other kind.
+    public var sensitiveInfo: SensitiveInfoReason? {
+        if case .sensitiveInfo(let details) = details { return details }
+        return nil
+    }
+
+    /// The details of an `EMAIL` reason, or `nil` for any other kind.
+    public var email: EmailReason? {
+        if case .email(let details) = details { return details }
+        return nil
+    }
+
     /// The error details, when this is an `ERROR` reason.
     public var error: ErrorReason? {
         if case .error(let details) = details { return details }
@@ -149,6 +177,8 @@ extension Reason: Codable {
         case .shield: self = .shield(try ShieldReason(from: decoder))
         case .bot: self = .bot(try BotReason(from: decoder))
         case .filter: self = .filter(try FilterReason(from: decoder))
+        case .sensitiveInfo: self = .sensitiveInfo(try SensitiveInfoReason(from: decoder))
+        case .email: self = .email(try EmailReason(from: decoder))
         case .error: self = Reason(type: .error, details: .error(try ErrorReason(from: decoder)))
         default: self = Reason(type: type, details: .none)
         }
@@ -163,6 +193,8 @@ extension Reason: Codable {
         case .shield(let details): try details.encode(to: encoder)
         case .bot(let details): try details.encode(to: encoder)
         case .filter(let details): try details.encode(to: encoder)
+        case .sensitiveInfo(let details): try details.encode(to: encoder)
+        case .email(let details): try details.encode(to: encoder)
         case .error(let details): try details.encode(to: encoder)
         case .none: break
         }

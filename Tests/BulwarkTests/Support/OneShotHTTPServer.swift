@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -6,8 +7,9 @@ import Glibc
 import Darwin
 #endif
 
-/// An HTTP server on 127.0.0.1 that answers each connection with one fixed response, on a thread of
-/// its own: a real socket for the code that fetches documents by URL.
+/// An HTTP server on 127.0.0.1 that answers each connection with one response, on a thread of its
+/// own: a real socket for the code that fetches documents by URL. It remembers the request lines it
+/// received, so that a test can check what was asked.
 final class OneShotHTTPServer: Sendable {
     struct Failure: Error, CustomStringConvertible {
         let description: String
@@ -15,9 +17,19 @@ final class OneShotHTTPServer: Sendable {
 
     let port: Int
     private let descriptor: Int32
+    private let received = Mutex<[String]>([])
+
+    /// The request lines received so far (`GET /path HTTP/1.1`), oldest first.
+    var requestLines: [String] { received.withLock { $0 } }
 
     /// Starts serving `status` and `body` to every connection until ``stop()``.
-    init(status: Int, body: String) throws {
+    convenience init(status: Int, body: String) throws {
+        try self.init { _ in (status, body) }
+    }
+
+    /// Starts answering each connection with the status and body that `respond` gives for its
+    /// request line (`HEAD /avatar/… HTTP/1.1`), until ``stop()``.
+    init(respond: @escaping @Sendable (_ requestLine: String) -> (status: Int, body: String)) throws {
         #if canImport(Darwin)
         let type = SOCK_STREAM
         #else
@@ -30,21 +42,24 @@ final class OneShotHTTPServer: Sendable {
         }
         self.descriptor = descriptor
         self.port = port
-        let response = Array(
-            ("HTTP/1.1 \(status) X\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n"
-                + "Connection: close\r\n\r\n" + body).utf8
-        )
-        let thread = Thread {
+        let thread = Thread { [self] in
             while true {
                 let connection = accept(descriptor, nil, nil)
                 guard connection >= 0 else { return }  // closed by stop()
                 var buffer = [UInt8](repeating: 0, count: 4096)
-                var received: [UInt8] = []
-                while !received.suffix(4).elementsEqual(Array("\r\n\r\n".utf8)) {
+                var request: [UInt8] = []
+                while !request.suffix(4).elementsEqual(Array("\r\n\r\n".utf8)) {
                     let count = read(connection, &buffer, buffer.count)
                     if count <= 0 { break }
-                    received += buffer[0..<count]
+                    request += buffer[0..<count]
                 }
+                let requestLine = String(decoding: request.prefix { $0 != UInt8(ascii: "\r") }, as: UTF8.self)
+                received.withLock { $0.append(requestLine) }
+                let (status, body) = respond(requestLine)
+                let response = Array(
+                    ("HTTP/1.1 \(status) X\r\nContent-Type: application/json\r\n"
+                        + "Content-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n" + body).utf8
+                )
                 _ = response.withUnsafeBytes { write(connection, $0.baseAddress, $0.count) }
                 _ = close(connection)
             }

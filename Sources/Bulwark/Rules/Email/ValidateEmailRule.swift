@@ -1,0 +1,103 @@
+/// Validates one address against a list of email types: the part of `validateEmail` that the
+/// `protectSignup` rule shares.
+struct EmailValidator: Sendable {
+    enum Policy: Sendable, Hashable {
+        /// Deny an address of any type found but these.
+        case allow(Set<EmailType>)
+        /// Deny an address of these types, allow the rest.
+        case deny(Set<EmailType>)
+
+        func denies(_ type: EmailType) -> Bool {
+            switch self {
+            case .allow(let types): !types.contains(type)
+            case .deny(let types): types.contains(type)
+            }
+        }
+
+        /// Whether finding the type could change the conclusion, so its check is worth running.
+        func cares(about type: EmailType) -> Bool { denies(type) }
+    }
+
+    let policy: Policy
+    let syntax: EmailSyntaxOptions
+    let verifier: EmailVerifier
+
+    /// Whether validation may wait on the network (a mail-domain or Gravatar check).
+    var usesNetwork: Bool { policy.cares(about: .noMXRecords) || checksGravatar }
+
+    /// Gravatar is asked only when a deny list names `NO_GRAVATAR`: the check sends a hash of the
+    /// address to a third party, so it is never implied by an allow list.
+    var checksGravatar: Bool {
+        if case .deny(let types) = policy { return types.contains(.noGravatar) }
+        return false
+    }
+
+    /// What the address is, and whether the policy denies it. The local checks (syntax, lists) run
+    /// first; when they already deny, the network is not asked.
+    func validate(_ text: String) async -> RuleOutcome {
+        let address: EmailAddress
+        do {
+            address = try EmailAddress(text, options: syntax)
+        } catch {
+            return outcome(EmailReason(emailTypes: [.invalid]))
+        }
+        var reason = EmailReason(emailTypes: [])
+        if !address.isDomainLiteral {
+            let listed = EmailDomainLists.shared.classify(asciiDomain: address.asciiDomain)
+            if listed.disposable { reason.emailTypes.append(.disposable) }
+            if listed.free { reason.emailTypes.append(.free) }
+        }
+        if reason.emailTypes.contains(where: policy.denies) { return outcome(reason) }
+
+        let checkDomain = !address.isDomainLiteral && policy.cares(about: .noMXRecords)
+        async let domain: MailDomainStatus? =
+            checkDomain ? verifier.mailDomainStatus(asciiDomain: address.asciiDomain) : nil
+        async let gravatar: GravatarStatus? =
+            checksGravatar ? verifier.gravatarStatus(normalizedEmail: address.normalized) : nil
+        switch await domain {
+        case .noMailServers: reason.emailTypes.append(.noMXRecords)
+        case .timedOut: reason.undetermine(.noMXRecords, timedOut: true)
+        case .failed: reason.undetermine(.noMXRecords, timedOut: false)
+        case .acceptsMail, nil: break
+        }
+        switch await gravatar {
+        case .notFound: reason.emailTypes.append(.noGravatar)
+        case .timedOut: reason.undetermine(.noGravatar, timedOut: true)
+        case .failed: reason.undetermine(.noGravatar, timedOut: false)
+        case .found, nil: break
+        }
+        return outcome(reason)
+    }
+
+    private func outcome(_ reason: EmailReason) -> RuleOutcome {
+        RuleOutcome(
+            conclusion: reason.emailTypes.contains(where: policy.denies) ? .deny : .allow,
+            reason: .email(reason)
+        )
+    }
+}
+
+extension EmailReason {
+    fileprivate mutating func undetermine(_ type: EmailType, timedOut: Bool) {
+        undeterminedTypes.append(type)
+        self.timedOut = self.timedOut || timedOut
+    }
+}
+
+/// The engine's `validateEmail` rule over `protect(email:)`.
+struct ValidateEmailRule: Rule {
+    let id: String
+    let type = "validateEmail"
+    let mode: RuleMode
+    let validator: EmailValidator
+
+    var cost: RuleCost { validator.usesNetwork ? .network : .memory }
+    var characteristics: [Characteristic]? { nil }
+
+    func evaluate(_ context: RuleContext, fingerprint: String?) async throws -> RuleOutcome {
+        guard let email = context.email else {
+            throw RuleEvaluationError("validateEmail needs an address to check: pass it as protect(email:)")
+        }
+        return await validator.validate(email)
+    }
+}

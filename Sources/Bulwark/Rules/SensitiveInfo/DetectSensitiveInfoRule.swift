@@ -1,0 +1,50 @@
+/// The engine's `detectSensitiveInfo` rule: scans `protect(sensitiveInfoValue:)` (or, without one,
+/// the request body when it is UTF-8 text) and denies by an allow list or a deny list of types.
+///
+/// The scanned text is read in place and never copied into a log, an error or the decision: the
+/// reason carries types and offsets only.
+struct DetectSensitiveInfoRule: Rule {
+    enum Policy: Sendable {
+        /// Deny every type found but these.
+        case allow(Set<SensitiveInfoType>)
+        /// Deny these types, allow the rest.
+        case deny(Set<SensitiveInfoType>)
+
+        func denies(_ type: SensitiveInfoType) -> Bool {
+            switch self {
+            case .allow(let types): !types.contains(type)
+            case .deny(let types): types.contains(type)
+            }
+        }
+    }
+
+    let id: String
+    let type = "detectSensitiveInfo"
+    let mode: RuleMode
+    let policy: Policy
+    let scanner: SensitiveInfoScanner
+    let detector: SensitiveInfoDetector?
+
+    var cost: RuleCost { .scan }
+    var characteristics: [Characteristic]? { nil }
+
+    func evaluate(_ context: RuleContext, fingerprint: String?) async throws -> RuleOutcome {
+        let entities: [SensitiveInfoEntity]
+        if let value = context.sensitiveInfoValue {
+            entities = scanner.scan(value, detector: detector)
+        } else if let body = context.request.body, let text = String(validating: body, as: UTF8.self) {
+            entities = scanner.scan(text, detector: detector)
+        } else {
+            entities = []
+        }
+        var reason = SensitiveInfoReason(allowed: [], denied: [])
+        for entity in entities {
+            if policy.denies(entity.identifiedType) {
+                reason.denied.append(entity)
+            } else {
+                reason.allowed.append(entity)
+            }
+        }
+        return RuleOutcome(conclusion: reason.denied.isEmpty ? .allow : .deny, reason: .sensitiveInfo(reason))
+    }
+}
