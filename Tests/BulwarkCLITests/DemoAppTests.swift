@@ -32,7 +32,10 @@ struct DemoAppTests {
                 headers: [.userAgent: "python-requests/2.32.3"],
                 body: ByteBuffer(string: #"{"email": "ada@example.org"}"#)
             ) { response in
-                #expect(response.status == .forbidden, "a bot is turned away, and does not count against the rate limit")
+                #expect(
+                    response.status == .forbidden,
+                    "a bot is turned away, and does not count against the rate limit"
+                )
                 #expect(String(buffer: response.body).contains("BOT"))
             }
             try await client.execute(

@@ -232,6 +232,37 @@ struct ProtectCommandTests {
         )
     }
 
+    @Test("sensitive information and email rules read the request line's sensitiveInfoValue and email")
+    func sensitiveInfoAndEmail() throws {
+        let rules = try BulwarkProcess.rulesFile(
+            #"""
+            {"rules":[
+              {"type":"detectSensitiveInfo","mode":"LIVE","deny":["CREDIT_CARD_NUMBER"]},
+              {"type":"validateEmail","mode":"LIVE","deny":["DISPOSABLE","INVALID"]}
+            ]}
+            """#
+        )
+        let input = [
+            #"{"id":"card","ip":"8.8.8.8","sensitiveInfoValue":"pay with 4111-1111-1111-1111","email":"ada@example.org"}"#,
+            #"{"id":"disposable","ip":"8.8.8.8","sensitiveInfoValue":"hello","email":"ada@mailinator.com"}"#,
+            #"{"id":"fine","ip":"8.8.8.8","sensitiveInfoValue":"mail me at ada@example.org","email":"ada@example.org"}"#,
+        ].joined(separator: "\n")
+        let output = try BulwarkProcess.run(["protect", "--rules", rules], input: input)
+        #expect(output.status == 0)
+        let lines = output.lines
+        #expect(lines.map { $0["conclusion"] as? String } == ["DENY", "DENY", "ALLOW"])
+        let card = try #require(lines.first?["reason"] as? [String: Any])
+        #expect(card["type"] as? String == "SENSITIVE_INFO")
+        let denied = card["denied"] as? [[String: Any]]
+        #expect(denied?.first?["identifiedType"] as? String == "CREDIT_CARD_NUMBER")
+        #expect(denied?.first?["start"] as? Int == 9)
+        #expect(denied?.first?["end"] as? Int == 28)
+        let disposable = try #require(lines.dropFirst().first?["reason"] as? [String: Any])
+        #expect(disposable["type"] as? String == "EMAIL")
+        #expect(disposable["emailTypes"] as? [String] == ["DISPOSABLE"])
+        #expect(!output.stdout.contains("4111"), "the scanned text never reaches the output")
+    }
+
     @Test("a missing rules file exits 2")
     func missingRules() throws {
         let output = try BulwarkProcess.run(["protect", "--rules", "/nonexistent/rules.json"], input: "")

@@ -89,10 +89,16 @@ struct EmailRuleTests {
     func gravatarConfiguration() throws {
         let verifier = EmailVerifier(gravatarBaseURL: "ftp://gravatar.example/")
         #expect(throws: BulwarkConfigurationError.self) {
-            try Bulwark(rules: [.validateEmail(mode: .live, deny: [.noGravatar])], options: BulwarkOptions(emailVerifier: verifier))
+            try Bulwark(
+                rules: [.validateEmail(mode: .live, deny: [.noGravatar])],
+                options: BulwarkOptions(emailVerifier: verifier)
+            )
         }
         // Not listed: not checked, so not an error.
-        _ = try Bulwark(rules: [.validateEmail(mode: .live, deny: [.invalid])], options: BulwarkOptions(emailVerifier: verifier))
+        _ = try Bulwark(
+            rules: [.validateEmail(mode: .live, deny: [.invalid])],
+            options: BulwarkOptions(emailVerifier: verifier)
+        )
     }
 }
 

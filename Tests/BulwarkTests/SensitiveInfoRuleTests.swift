@@ -109,7 +109,9 @@ struct SensitiveInfoRuleTests {
         #expect(both.field == "allow")
         let neither = try configurationError(forRule: #"{"type": "detectSensitiveInfo"}"#)
         #expect(neither.field == "allow")
-        let unknown = try configurationError(forRule: #"{"type": "detectSensitiveInfo", "deny": ["EMAIL", "PASSPORT"]}"#)
+        let unknown = try configurationError(
+            forRule: #"{"type": "detectSensitiveInfo", "deny": ["EMAIL", "PASSPORT"]}"#
+        )
         #expect(unknown.field == "deny[1]")
         #expect(unknown.message.contains("PASSPORT") && unknown.message.contains("detector"))
         let malformed = try configurationError(forRule: #"{"type": "detectSensitiveInfo", "deny": ["not a name"]}"#)

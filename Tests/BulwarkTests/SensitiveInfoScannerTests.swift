@@ -288,6 +288,22 @@ struct SensitiveInfoScannerTests {
         #expect(scanner.scan("use \(text) here").isEmpty)
     }
 
+    @Test(
+        "identifiers, hashes, timestamps and encodings carry no entity",
+        arguments: [
+            "550e8400-e29b-41d4-a716-446655440000", "12345678-1234-1234-1234-123456789012",
+            "9fceb02d0ae598e95dc970b74767f19372d61af8", "9fceb02",
+            "sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+            "sha512-z4PhNX7vuL3xVChQ1m2AB9Yg5AULVxXcg/SpIdNs6c5H0NE8XYXysP+DGNKHfuwvY7kxvUdBeoGlODJ6+SfaPg==",
+            "1Z999AA10123456784", "INC1234567", "JIRA-1234", "2024-01-15T10:30:00.123Z", "15/Jan/2024:10:30:00 +0000",
+            "1700000000123", "C:\\Users\\José\\Q3-report.xlsx", "https://example.com/orders/12345678?utm_source=mail",
+            "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGx4",
+        ]
+    )
+    func identifiers(_ text: String) {
+        #expect(scanner.scan("see \(text) here").isEmpty)
+    }
+
     // MARK: Boundaries, offsets, limits
 
     @Test("an entity neither starts nor ends inside a longer word")

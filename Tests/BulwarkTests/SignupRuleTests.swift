@@ -29,12 +29,18 @@ struct SignupRuleTests {
     @Test("each part denies with its own reason: a bot, an address, then the rate limit")
     func parts() async throws {
         let bulwark = try client()
-        let bot = await bulwark.protect(.post("/signup", body: "{}", headers: [.userAgent: "curl/8.5.0"]), email: "ada@example.org")
+        let bot = await bulwark.protect(
+            .post("/signup", body: "{}", headers: [.userAgent: "curl/8.5.0"]),
+            email: "ada@example.org"
+        )
         #expect(bot.isDenied)
         #expect(bot.reason.bot?.denied == ["CURL"])
         #expect(bot.results.first?.type == "protectSignup")
 
-        let disposable = await bulwark.protect(.post("/signup", body: "{}", headers: Self.browser), email: "ada@mailinator.com")
+        let disposable = await bulwark.protect(
+            .post("/signup", body: "{}", headers: Self.browser),
+            email: "ada@mailinator.com"
+        )
         #expect(disposable.isDenied)
         #expect(disposable.reason.email?.emailTypes == [.disposable])
 
@@ -42,9 +48,15 @@ struct SignupRuleTests {
         #expect(first.conclusion == .allow)
         #expect(first.reason.type == .email)
         // The bot did not count; the disposable address did: this is the third attempt.
-        let second = await bulwark.protect(.post("/signup", body: "{}", headers: Self.browser), email: "bob@example.org")
+        let second = await bulwark.protect(
+            .post("/signup", body: "{}", headers: Self.browser),
+            email: "bob@example.org"
+        )
         #expect(second.conclusion == .allow)
-        let limited = await bulwark.protect(.post("/signup", body: "{}", headers: Self.browser), email: "eve@example.org")
+        let limited = await bulwark.protect(
+            .post("/signup", body: "{}", headers: Self.browser),
+            email: "eve@example.org"
+        )
         #expect(limited.isDenied)
         #expect(limited.reason.rateLimit?.max == 3)
         #expect(limited.reason.rateLimit?.remaining == 0)
@@ -61,11 +73,20 @@ struct SignupRuleTests {
         let clock = ManualClock()
         let bulwark = try client(clock: clock)
         for _ in 1...3 {
-            #expect(await bulwark.protect(.post("/signup", body: "{}", headers: Self.browser), email: "ada@example.org").conclusion == .allow)
+            #expect(
+                await bulwark.protect(.post("/signup", body: "{}", headers: Self.browser), email: "ada@example.org")
+                    .conclusion == .allow
+            )
         }
-        #expect(await bulwark.protect(.post("/signup", body: "{}", headers: Self.browser), email: "ada@example.org").isDenied)
+        #expect(
+            await bulwark.protect(.post("/signup", body: "{}", headers: Self.browser), email: "ada@example.org")
+                .isDenied
+        )
         clock.advance(by: .seconds(1_201))
-        #expect(await bulwark.protect(.post("/signup", body: "{}", headers: Self.browser), email: "ada@example.org").conclusion == .allow)
+        #expect(
+            await bulwark.protect(.post("/signup", body: "{}", headers: Self.browser), email: "ada@example.org")
+                .conclusion == .allow
+        )
     }
 
     @Test("the rules JSON of the architecture decodes, round-trips and builds")
@@ -92,12 +113,24 @@ struct SignupRuleTests {
         arguments: [
             (#""bots": {"allow": []}, "email": {"deny": []}"#, "rateLimit"),
             (#""rateLimit": {"interval": 600}, "bots": {"allow": []}, "email": {"deny": []}"#, "rateLimit.max"),
-            (#""rateLimit": {"interval": 600, "max": 0}, "bots": {"allow": []}, "email": {"deny": []}"#, "rateLimit.max"),
-            (#""rateLimit": {"interval": "soon", "max": 5}, "bots": {"allow": []}, "email": {"deny": []}"#, "rateLimit.interval"),
+            (
+                #""rateLimit": {"interval": 600, "max": 0}, "bots": {"allow": []}, "email": {"deny": []}"#,
+                "rateLimit.max"
+            ),
+            (
+                #""rateLimit": {"interval": "soon", "max": 5}, "bots": {"allow": []}, "email": {"deny": []}"#,
+                "rateLimit.interval"
+            ),
             (#""rateLimit": 600, "bots": {"allow": []}, "email": {"deny": []}"#, "rateLimit"),
-            (#""rateLimit": {"interval": 600, "max": 5}, "bots": {"allow": ["NOT_A_BOT"]}, "email": {"deny": []}"#, "bots.allow[0]"),
+            (
+                #""rateLimit": {"interval": 600, "max": 5}, "bots": {"allow": ["NOT_A_BOT"]}, "email": {"deny": []}"#,
+                "bots.allow[0]"
+            ),
             (#""rateLimit": {"interval": 600, "max": 5}, "bots": {}, "email": {"deny": []}"#, "bots.allow"),
-            (#""rateLimit": {"interval": 600, "max": 5}, "bots": {"allow": []}, "email": {"deny": ["SPAM"]}"#, "email.deny[0]"),
+            (
+                #""rateLimit": {"interval": 600, "max": 5}, "bots": {"allow": []}, "email": {"deny": ["SPAM"]}"#,
+                "email.deny[0]"
+            ),
             (#""rateLimit": {"interval": 600, "max": 5}, "bots": {"allow": []}"#, "email"),
         ]
     )

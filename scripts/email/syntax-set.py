@@ -148,6 +148,7 @@ def hand_written():
         "user@xn--mgbh0fb.xn--kgbechtv", "user@xn--hxajbheg2az3al.xn--jxalpdlp", "user@xn--e1afmkfd.xn--p1ai",
         "user@xn--6dbbec0c.xn--4dbrk0ce", "user@xn--zca.de", "user@xn--strae-oqa.de", "user@xn--.com",
         "user@xn--a.com", "user@xn--abc-.com", "user@xn---bbk.com", "user@xn--bucher-xyd.de", "user@xn--tda.com",
+        "user@xn--wca.com",
         "user@xn--n3h.com", "user@xn--ls8h.la", "user@xn--zz.com", "user@xn--99999999999.com",
         "user@xn--bcher-kva", "user@xn--p1ai", "user@example.xn--p1ai", "user@example.xn--0zwm56d",
         # Mapping: full-width letters and dots, compatibility characters, ignorable characters.

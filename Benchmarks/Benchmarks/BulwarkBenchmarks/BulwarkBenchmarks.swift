@@ -20,6 +20,8 @@ let benchmarks: @Sendable () -> Void = {
     botBenchmarks()
     filterBenchmarks()
     ipBenchmarks()
+    sensitiveInfoBenchmarks()
+    emailBenchmarks()
 }
 
 /// User agents as they come: browsers (most traffic), then named bots, a tool and an unknown one.

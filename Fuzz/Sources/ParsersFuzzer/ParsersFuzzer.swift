@@ -7,7 +7,8 @@ import HTTPTypes
 /// decoders, tokenizers and body readers (the input as a value, a path, and a JSON, multipart,
 /// XML, form and text body), the bytes as a DNS response, and filter expressions (the input as an
 /// expression, evaluated on fixed requests, and as the contents of a string, a regular expression,
-/// a wildcard and a set). Any crash, hang or sanitizer report is a bug; so is an address whose
+/// a wildcard and a set), the input as text scanned for sensitive information (then redacted) and
+/// as an email address (then through Punycode). Any crash, hang or sanitizer report is a bug; so is an address whose
 /// canonical text parses to a different address, or a filter error outside its expression.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
@@ -61,6 +62,8 @@ public func fuzz(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
 
     fuzzFilter(text)
     fuzzMMDB(Array(bytes))
+    fuzzSensitiveInfo(text)
+    fuzzEmail(text)
 
     _ = try? Characteristic(text)
     _ = try? JSONDecoder().decode(BulwarkConfiguration.self, from: Data(bytes))
@@ -179,5 +182,32 @@ enum ParsersFuzzer {
         var argc = CommandLine.argc
         var argv = CommandLine.unsafeArgv
         exit(runFuzzerDriver(&argc, &argv) { data, size in fuzz(data, size) })
+    }
+}
+
+/// Scans the text for sensitive information: entities must lie inside the scanned bytes, in order and
+/// without overlaps; redaction must keep the text's length in characters.
+func fuzzSensitiveInfo(_ text: String) {
+    let entities = SensitiveInfo.scan(text)
+    var previousEnd = 0
+    for entity in entities {
+        precondition(entity.start >= previousEnd && entity.start < entity.end, "\(entity) after \(previousEnd)")
+        precondition(entity.end <= text.utf8.count, "\(entity) past the text's \(text.utf8.count) bytes")
+        previousEnd = entity.end
+    }
+    let redacted = SensitiveInfo.redact(text, entities: entities)
+    precondition(redacted.unicodeScalars.count == text.unicodeScalars.count, "redaction changed the length")
+}
+
+/// Parses the text as an email address under the strictest and the most lenient options; an address
+/// that parses must parse again from its normalized form, and its ASCII domain must decode.
+func fuzzEmail(_ text: String) {
+    for options in [
+        EmailSyntaxOptions(),
+        EmailSyntaxOptions(requireTopLevelDomain: false, allowDomainLiteral: true),
+    ] {
+        guard let address = try? EmailAddress(text, options: options) else { continue }
+        precondition(address.asciiDomain.utf8.allSatisfy { $0 < 0x80 }, "non-ASCII A-label domain")
+        precondition((try? EmailAddress(address.normalized, options: options)) != nil, "\(address) does not re-parse")
     }
 }

@@ -61,7 +61,9 @@ extension RuleSpecification: Codable {
             let spec = SensitiveInfoSpecification(
                 allow: try fields.optional("allow"),
                 deny: try fields.optional("deny"),
-                limits: SensitiveInfoLimits(maxBytes: try fields.optional("maxBytes") ?? SensitiveInfoLimits().maxBytes),
+                limits: SensitiveInfoLimits(
+                    maxBytes: try fields.optional("maxBytes") ?? SensitiveInfoLimits().maxBytes
+                ),
                 detector: nil
             )
             guard (spec.allow == nil) != (spec.deny == nil) else {
@@ -203,7 +205,12 @@ struct RuleFieldReader {
         }
         do {
             let inner = try container.nestedContainer(keyedBy: RuleSpecification.Key.self, forKey: key)
-            return RuleFieldReader(container: inner, ruleIndex: ruleIndex, ruleType: ruleType, prefix: prefix + field + ".")
+            return RuleFieldReader(
+                container: inner,
+                ruleIndex: ruleIndex,
+                ruleType: ruleType,
+                prefix: prefix + field + "."
+            )
         } catch {
             throw self.error(.invalidValue, field, "expected a JSON object")
         }

@@ -201,7 +201,12 @@ extension RuleSpecification {
         limits: SensitiveInfoLimits = SensitiveInfoLimits(),
         id: String? = nil
     ) -> RuleSpecification {
-        let spec = SensitiveInfoSpecification(allow: nil, deny: deny, limits: limits, detector: detector.map(DetectorBox.init))
+        let spec = SensitiveInfoSpecification(
+            allow: nil,
+            deny: deny,
+            limits: limits,
+            detector: detector.map(DetectorBox.init)
+        )
         return RuleSpecification(mode: mode, id: id, configuration: .detectSensitiveInfo(spec))
     }
 
@@ -218,7 +223,12 @@ extension RuleSpecification {
         limits: SensitiveInfoLimits = SensitiveInfoLimits(),
         id: String? = nil
     ) -> RuleSpecification {
-        let spec = SensitiveInfoSpecification(allow: allow, deny: nil, limits: limits, detector: detector.map(DetectorBox.init))
+        let spec = SensitiveInfoSpecification(
+            allow: allow,
+            deny: nil,
+            limits: limits,
+            detector: detector.map(DetectorBox.init)
+        )
         return RuleSpecification(mode: mode, id: id, configuration: .detectSensitiveInfo(spec))
     }
 }
@@ -231,8 +241,9 @@ extension RuleSpecification {
     /// ```
     ///
     /// - Parameters:
-    ///   - requireTopLevelDomain: Whether the domain must have at least two labels (`user@localhost`
-    ///     is invalid); `true` by default.
+    ///   - requireTopLevelDomain: Whether the domain must be one that can exist on the Internet: two
+    ///     labels or more, a top-level label ending in a letter, not `.test`, `.local`, `localhost`,
+    ///     `.invalid`, `.onion` or `.arpa`; `true` by default.
     ///   - allowDomainLiteral: Whether an address may name its server by IP (`user@[192.0.2.1]`);
     ///     `false` by default.
     public static func validateEmail(
@@ -309,7 +320,8 @@ extension SensitiveInfoSpecification {
         guard let first = bytes.first, bytes.count <= 64, first >= UInt8(ascii: "A"), first <= UInt8(ascii: "Z")
         else { return false }
         return bytes.allSatisfy { byte in
-            (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z")) || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9"))
+            (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z"))
+                || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9"))
                 || byte == UInt8(ascii: "_")
         }
     }

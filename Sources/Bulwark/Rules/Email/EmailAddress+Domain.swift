@@ -74,7 +74,9 @@ extension EmailAddress {
 
     /// A domain with non-ASCII characters: the characters are checked as typed, then IDNA maps,
     /// checks and converts it.
-    private static func parseUnicodeDomain(_ text: String) throws(EmailSyntaxError) -> (unicode: String, ascii: String) {
+    private static func parseUnicodeDomain(
+        _ text: String
+    ) throws(EmailSyntaxError) -> (unicode: String, ascii: String) {
         var count = 0
         for scalar in text.unicodeScalars {
             if scalar.isASCII {

@@ -130,7 +130,10 @@ extension EmailAddress {
             isFirst = false
         }
         if previousIsDot {
-            throw EmailSyntaxError(code: .invalidLocalPart, message: "The part before the @ ends with a dot; remove it.")
+            throw EmailSyntaxError(
+                code: .invalidLocalPart,
+                message: "The part before the @ ends with a dot; remove it."
+            )
         }
     }
 

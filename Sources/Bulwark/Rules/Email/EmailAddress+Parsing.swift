@@ -1,8 +1,9 @@
 /// The parse of a whole address: where the `@` is, the two parts, and the overall length.
 extension EmailAddress {
-    static func parse(_ bytes: UnsafeBufferPointer<UInt8>, options: EmailSyntaxOptions) -> Result<
-        EmailAddress, EmailSyntaxError
-    > {
+    typealias ParseResult = Result<EmailAddress, EmailSyntaxError>
+
+    /// The parse as a value: `withContiguousStorageIfAvailable` rethrows untyped errors.
+    static func parse(_ bytes: UnsafeBufferPointer<UInt8>, options: EmailSyntaxOptions) -> ParseResult {
         do {
             return .success(try parseAddress(bytes, options: options))
         } catch {

@@ -21,7 +21,7 @@ struct EmailDomainLists: Sendable {
     private static let disposableBit: UInt64 = 1
     private static let freeBit: UInt64 = 2
 
-    /// Every domain once, separated by newlines.
+    /// The domains, each lower-case, back to front and followed by a newline.
     private let storage: [UInt8]
     /// 0 for an empty slot, else the entry's offset in `storage` (bits 32–63), its length (bits
     /// 8–15) and its list bits (bits 0–1).

@@ -4,16 +4,16 @@ import Foundation
 /// `bücher.example` ⇄ `xn--bcher-kva.example`.
 ///
 /// A domain typed with non-ASCII characters is first mapped the way UTS #46 maps it (the three
-/// ideographic and full-width dots become `.`, compatibility characters are normalised with NFKC,
-/// letters are lower-cased, invisible default-ignorable characters are dropped), then each label
-/// is checked against IDNA 2008 and converted to its A-label. A domain that arrives in ASCII with
+/// ideographic and full-width dots become `.`, compatibility characters are normalised, letters are
+/// case-folded, invisible default-ignorable characters are dropped), then each label is checked
+/// against IDNA 2008 and converted to its A-label. A domain that arrives in ASCII with
 /// `xn--` labels is checked the other way: each A-label must decode to a valid label and be its
 /// canonical encoding.
 ///
 /// IDNA's tables are not bundled. The validity of a code point is derived from the Unicode
 /// properties the standard library knows, with the algorithm of RFC 5892 (see `IDNA+CodePoints`),
 /// and script and bidirectional classes are approximated by code-point ranges. Foundation is used
-/// here for NFC and NFKC, and only for domains that are not ASCII.
+/// here for Unicode normalisation, and only for domains that are not ASCII.
 enum IDNA {
     /// The longest label, in octets of its ASCII form (RFC 1035 section 2.3.4).
     static let maxLabelLength = 63
@@ -142,7 +142,7 @@ enum IDNA {
     }
 
     /// NFKD, case folding approximated with the standard library's case mappings (lower case; through
-    /// the capital for the letters that folding still changes, such as `ͅ` and `ᲀ`; Cherokee to its
+    /// the capital for the letters that folding still changes, such as U+0345 and U+1C80; Cherokee to its
     /// capitals, as folding does), default-ignorable characters removed, then NFKC.
     private static func fold(_ text: String) -> String {
         guard !text.isEmpty else { return "" }

@@ -35,19 +35,9 @@ struct EmailValidator: Sendable {
     /// What the address is, and whether the policy denies it. The local checks (syntax, lists) run
     /// first; when they already deny, the network is not asked.
     func validate(_ text: String) async -> RuleOutcome {
-        let address: EmailAddress
-        do {
-            address = try EmailAddress(text, options: syntax)
-        } catch {
-            return outcome(EmailReason(emailTypes: [.invalid]))
-        }
-        var reason = EmailReason(emailTypes: [])
-        if !address.isDomainLiteral {
-            let listed = EmailDomainLists.shared.classify(asciiDomain: address.asciiDomain)
-            if listed.disposable { reason.emailTypes.append(.disposable) }
-            if listed.free { reason.emailTypes.append(.free) }
-        }
-        if reason.emailTypes.contains(where: policy.denies) { return outcome(reason) }
+        let (parsed, localTypes) = Self.localChecks(text, syntax: syntax)
+        var reason = EmailReason(emailTypes: localTypes)
+        guard let address = parsed, !reason.emailTypes.contains(where: policy.denies) else { return outcome(reason) }
 
         let checkDomain = !address.isDomainLiteral && policy.cares(about: .noMXRecords)
         async let domain: MailDomainStatus? =
@@ -67,6 +57,24 @@ struct EmailValidator: Sendable {
         case .found, nil: break
         }
         return outcome(reason)
+    }
+
+    /// The checks that need no network: syntax, then the disposable and free-provider lists.
+    /// Returns the parsed address (`nil` when it is invalid) and the types found.
+    static func localChecks(_ text: String, syntax: EmailSyntaxOptions) -> (EmailAddress?, [EmailType]) {
+        let address: EmailAddress
+        do {
+            address = try EmailAddress(text, options: syntax)
+        } catch {
+            return (nil, [.invalid])
+        }
+        var types: [EmailType] = []
+        if !address.isDomainLiteral {
+            let listed = EmailDomainLists.shared.classify(asciiDomain: address.asciiDomain)
+            if listed.disposable { types.append(.disposable) }
+            if listed.free { types.append(.free) }
+        }
+        return (address, types)
     }
 
     private func outcome(_ reason: EmailReason) -> RuleOutcome {
@@ -99,5 +107,14 @@ struct ValidateEmailRule: Rule {
             throw RuleEvaluationError("validateEmail needs an address to check: pass it as protect(email:)")
         }
         return await validator.validate(email)
+    }
+}
+
+extension EmailType {
+    /// The types an address has that need no network (`INVALID`, `DISPOSABLE`, `FREE`): what
+    /// a `validateEmail` rule works out before it asks DNS or Gravatar. For benchmarks.
+    @_spi(Benchmarking)
+    public static func locallyFound(in address: String) -> [EmailType] {
+        EmailValidator.localChecks(address, syntax: EmailSyntaxOptions()).1
     }
 }

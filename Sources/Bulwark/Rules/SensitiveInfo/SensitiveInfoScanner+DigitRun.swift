@@ -183,7 +183,7 @@ extension SensitiveInfoScanner.Pass {
             if span.first > 0, groups[span.first].separator == separator { return nil }
             if span.last + 1 < groups.count, groups[span.last + 1].separator == separator { return nil }
         }
-        for group in groups[span.range] where group.count > Self.maxGroupDigits { return nil }
+        for index in span.range where groups[index].count > Self.maxGroupDigits { return nil }
         if !span.plus {
             if isCardNumber(span, separator: separator) { return .creditCardNumber }
             if isSocialSecurityNumber(span, separator: separator) { return .usSocialSecurityNumber }
@@ -247,7 +247,7 @@ extension SensitiveInfoScanner.Pass {
     /// The number of digits in `span`.
     func digitCount(_ span: DigitSpan) -> Int {
         var total = 0
-        for group in groups[span.range] { total += group.count }
+        for index in span.range { total += groups[index].count }
         return total
     }
 }
