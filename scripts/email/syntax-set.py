@@ -32,11 +32,12 @@ Rule); the committed file was made with Python 3.11 (Unicode 14.0) and the run p
 """
 
 import argparse
-import hashlib
 import json
 import os
-import subprocess
 import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import pinned_wheels  # noqa: E402
 import unicodedata
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -57,25 +58,11 @@ def fail(message):
 
 
 def fetch_wheel(distribution, version, prefix, sha256, build):
-    wheels = os.path.join(build, "wheels")
-    os.makedirs(wheels, exist_ok=True)
-
-    def find():
-        return [n for n in os.listdir(wheels) if n.startswith(f"{prefix}-{version}-") and n.endswith(".whl")]
-
-    if not find():
-        subprocess.check_call(
-            [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--only-binary", ":all:",
-             f"{distribution}=={version}", "-d", wheels])
-    names = find()
-    if not names:
-        fail(f"pip download did not leave a wheel of {distribution} {version} in {wheels}")
-    path = os.path.join(wheels, sorted(names)[0])
-    with open(path, "rb") as handle:
-        digest = hashlib.sha256(handle.read()).hexdigest()
-    if digest != sha256:
-        fail(f"{path} has SHA-256 {digest}, expected {sha256}")
-    return path
+    """The pinned wheel's path (see pinned_wheels.py); a failure ends the script with its message."""
+    try:
+        return pinned_wheels.fetch_wheel(distribution, version, prefix, sha256, build)
+    except pinned_wheels.WheelError as error:
+        fail(str(error))
 
 
 def label(length, fill="a"):
