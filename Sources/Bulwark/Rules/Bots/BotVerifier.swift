@@ -106,29 +106,19 @@ public final class BotVerifier: Sendable {
         guard let resolver = resolver() else { return .undetermined("no DNS resolver is configured") }
         let masks = bot.dnsMasks
         let timeout = self.timeout
-        do {
-            return try await withThrowingTaskGroup(of: Verdict?.self) { group in
-                group.addTask {
-                    let names = try await resolver.reverseLookup(address)
-                    for name in names where masks.contains(where: { Self.host(name, matches: $0) }) {
-                        let addresses = try await resolver.addresses(of: name)
-                        if addresses.contains(address) { return .verified }
-                    }
-                    return .spoofed
+        let verdict = await withDeadline(timeout) { () async -> Verdict in
+            do {
+                let names = try await resolver.reverseLookup(address)
+                for name in names where masks.contains(where: { Self.host(name, matches: $0) }) {
+                    let addresses = try await resolver.addresses(of: name)
+                    if addresses.contains(address) { return .verified }
                 }
-                group.addTask {
-                    try await Task.sleep(for: timeout)
-                    return nil
-                }
-                defer { group.cancelAll() }
-                guard let first = try await group.next(), let verdict = first else {
-                    return .undetermined("reverse DNS did not answer within \(timeout)")
-                }
-                return verdict
+                return .spoofed
+            } catch {
+                return .undetermined("reverse DNS failed: \(error)")
             }
-        } catch {
-            return .undetermined("reverse DNS failed: \(error)")
         }
+        return verdict ?? .undetermined("reverse DNS did not answer within \(timeout)")
     }
 
     /// Whether a host name (lower-case, no trailing dot) fits a mask: `@.example.com` is the domain
