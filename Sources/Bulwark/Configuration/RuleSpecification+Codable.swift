@@ -52,23 +52,19 @@ extension RuleSpecification: Codable {
         case "detectBot":
             self.init(mode: mode, id: id, configuration: .detectBot(try Self.botSpecification(fields)))
         case "filter":
-            let spec = FilterSpecification(allow: try fields.optional("allow"), deny: try fields.optional("deny"))
-            guard (spec.allow == nil) != (spec.deny == nil) else {
-                throw fields.error(.invalidValue, "allow", "give exactly one of \"allow\" and \"deny\"")
-            }
+            let lists = try fields.allowOrDeny(String.self)
+            let spec = FilterSpecification(allow: lists.allow, deny: lists.deny)
             self.init(mode: mode, id: id, configuration: .filter(spec))
         case "detectSensitiveInfo":
+            let lists = try fields.allowOrDeny(SensitiveInfoType.self)
             let spec = SensitiveInfoSpecification(
-                allow: try fields.optional("allow"),
-                deny: try fields.optional("deny"),
+                allow: lists.allow,
+                deny: lists.deny,
                 limits: SensitiveInfoLimits(
                     maxBytes: try fields.optional("maxBytes") ?? SensitiveInfoLimits().maxBytes
                 ),
                 detector: nil
             )
-            guard (spec.allow == nil) != (spec.deny == nil) else {
-                throw fields.error(.invalidValue, "allow", "give exactly one of \"allow\" and \"deny\"")
-            }
             self.init(mode: mode, id: id, configuration: .detectSensitiveInfo(spec))
         case "validateEmail":
             self.init(mode: mode, id: id, configuration: .validateEmail(try Self.emailSpecification(fields)))
@@ -107,24 +103,18 @@ extension RuleSpecification: Codable {
     }
 
     private static func botSpecification(_ fields: RuleFieldReader) throws -> BotSpecification {
-        let spec = BotSpecification(allow: try fields.optional("allow"), deny: try fields.optional("deny"))
-        guard (spec.allow == nil) != (spec.deny == nil) else {
-            throw fields.error(.invalidValue, "allow", "give exactly one of \"allow\" and \"deny\"")
-        }
-        return spec
+        let lists = try fields.allowOrDeny(BotSelector.self)
+        return BotSpecification(allow: lists.allow, deny: lists.deny)
     }
 
     private static func emailSpecification(_ fields: RuleFieldReader) throws -> EmailSpecification {
-        let spec = EmailSpecification(
-            allow: try fields.optional("allow"),
-            deny: try fields.optional("deny"),
+        let lists = try fields.allowOrDeny(EmailType.self)
+        return EmailSpecification(
+            allow: lists.allow,
+            deny: lists.deny,
             requireTopLevelDomain: try fields.optional("requireTopLevelDomain") ?? true,
             allowDomainLiteral: try fields.optional("allowDomainLiteral") ?? false
         )
-        guard (spec.allow == nil) != (spec.deny == nil) else {
-            throw fields.error(.invalidValue, "allow", "give exactly one of \"allow\" and \"deny\"")
-        }
-        return spec
     }
 
     private static func encode(_ spec: EmailSpecification, to container: inout KeyedEncodingContainer<Key>) throws {
@@ -195,6 +185,16 @@ struct RuleFieldReader {
             field: prefix + field,
             message: message
         )
+    }
+
+    /// A rule's `allow` and `deny` lists, exactly one of which must be given.
+    func allowOrDeny<Element: Decodable>(_ type: Element.Type) throws -> (allow: [Element]?, deny: [Element]?) {
+        let allow: [Element]? = try optional("allow")
+        let deny: [Element]? = try optional("deny")
+        guard (allow == nil) != (deny == nil) else {
+            throw error(.invalidValue, "allow", "give exactly one of \"allow\" and \"deny\"")
+        }
+        return (allow, deny)
     }
 
     /// The reader of a required nested object, such as a signup rule's `rateLimit`.

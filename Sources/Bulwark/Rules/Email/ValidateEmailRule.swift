@@ -1,29 +1,12 @@
 /// Validates one address against a list of email types: the part of `validateEmail` that the
 /// `protectSignup` rule shares.
 struct EmailValidator: Sendable {
-    enum Policy: Sendable, Hashable {
-        /// Deny an address of any type found but these.
-        case allow(Set<EmailType>)
-        /// Deny an address of these types, allow the rest.
-        case deny(Set<EmailType>)
-
-        func denies(_ type: EmailType) -> Bool {
-            switch self {
-            case .allow(let types): !types.contains(type)
-            case .deny(let types): types.contains(type)
-            }
-        }
-
-        /// Whether finding the type could change the conclusion, so its check is worth running.
-        func cares(about type: EmailType) -> Bool { denies(type) }
-    }
-
-    let policy: Policy
+    let policy: TypeListPolicy<EmailType>
     let syntax: EmailSyntaxOptions
     let verifier: EmailVerifier
 
     /// Whether validation may wait on the network (a mail-domain or Gravatar check).
-    var usesNetwork: Bool { policy.cares(about: .noMXRecords) || checksGravatar }
+    var usesNetwork: Bool { policy.denies(.noMXRecords) || checksGravatar }
 
     /// Gravatar is asked only when a deny list names `NO_GRAVATAR`: the check sends a hash of the
     /// address to a third party, so it is never implied by an allow list.
@@ -39,7 +22,8 @@ struct EmailValidator: Sendable {
         var reason = EmailReason(emailTypes: localTypes)
         guard let address = parsed, !reason.emailTypes.contains(where: policy.denies) else { return outcome(reason) }
 
-        let checkDomain = !address.isDomainLiteral && policy.cares(about: .noMXRecords)
+        // A network check runs only when the type it may find would deny.
+        let checkDomain = !address.isDomainLiteral && policy.denies(.noMXRecords)
         async let domain: MailDomainStatus? =
             checkDomain ? verifier.mailDomainStatus(asciiDomain: address.asciiDomain) : nil
         async let gravatar: GravatarStatus? =

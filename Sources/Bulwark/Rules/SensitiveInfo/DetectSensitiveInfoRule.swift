@@ -4,24 +4,10 @@
 /// The scanned text is read in place and never copied into a log, an error or the decision: the
 /// reason carries types and offsets only.
 struct DetectSensitiveInfoRule: Rule {
-    enum Policy: Sendable {
-        /// Deny every type found but these.
-        case allow(Set<SensitiveInfoType>)
-        /// Deny these types, allow the rest.
-        case deny(Set<SensitiveInfoType>)
-
-        func denies(_ type: SensitiveInfoType) -> Bool {
-            switch self {
-            case .allow(let types): !types.contains(type)
-            case .deny(let types): types.contains(type)
-            }
-        }
-    }
-
     let id: String
     let type = "detectSensitiveInfo"
     let mode: RuleMode
-    let policy: Policy
+    let policy: TypeListPolicy<SensitiveInfoType>
     let scanner: SensitiveInfoScanner
     let detector: SensitiveInfoDetector?
 
