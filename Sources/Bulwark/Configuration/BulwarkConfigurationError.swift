@@ -26,6 +26,8 @@ public struct BulwarkConfigurationError: Error, Sendable, Hashable, CustomString
         public static let duplicateRule = Code(rawValue: "duplicateRule")
         /// The file or document is not valid JSON of the expected shape.
         public static let malformedDocument = Code(rawValue: "malformedDocument")
+        /// Something the rule needs is not there, such as the prompt-injection model file.
+        public static let missingResource = Code(rawValue: "missingResource")
 
         /// The code's name.
         public var description: String { rawValue }

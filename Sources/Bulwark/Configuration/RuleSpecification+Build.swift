@@ -91,6 +91,26 @@ extension RuleSpecification {
                 scanner: SensitiveInfoScanner(limits: spec.limits),
                 detector: spec.detector?.detector
             )
+        case .detectPromptInjection(let spec):
+            guard spec.threshold > 0, spec.threshold < 1 else {
+                throw fail(.invalidValue, "threshold", "must be strictly between 0 and 1, got \(spec.threshold)")
+            }
+            let detector: PromptInjectionDetector
+            if let given = spec.detector?.detector {
+                detector = given
+            } else {
+                do {
+                    detector = try PromptInjectionDetector.bundled()
+                } catch {
+                    throw fail(.missingResource, "type", error.message)
+                }
+            }
+            return DetectPromptInjectionRule(
+                id: id ?? derivedID("threshold:\(spec.threshold)"),
+                mode: mode,
+                threshold: spec.threshold,
+                detector: detector
+            )
         case .validateEmail(let spec):
             let validator = try emailValidator(spec, field: "", environment: environment, fail: fail)
             return ValidateEmailRule(

@@ -9,7 +9,7 @@ extension RuleSpecification: Codable {
 
     /// The rule types this version of Bulwark understands.
     public static let knownTypes = [
-        "detectBot", "detectSensitiveInfo", "filter", "protectSignup", "shield", "tokenBucket", "fixedWindow",
+        "detectBot", "detectPromptInjection", "detectSensitiveInfo", "filter", "protectSignup", "shield", "tokenBucket", "fixedWindow",
         "slidingWindow", "validateEmail",
     ]
 
@@ -66,6 +66,9 @@ extension RuleSpecification: Codable {
                 detector: nil
             )
             self.init(mode: mode, id: id, configuration: .detectSensitiveInfo(spec))
+        case "detectPromptInjection":
+            let spec = PromptInjectionSpecification(threshold: try fields.optional("threshold") ?? 0.5, detector: nil)
+            self.init(mode: mode, id: id, configuration: .detectPromptInjection(spec))
         case "validateEmail":
             self.init(mode: mode, id: id, configuration: .validateEmail(try Self.emailSpecification(fields)))
         case "protectSignup":
@@ -149,6 +152,8 @@ extension RuleSpecification: Codable {
             try container.encode(spec.limits.maxBytes, forKey: Key("maxBytes"))
         case .validateEmail(let spec):
             try Self.encode(spec, to: &container)
+        case .detectPromptInjection(let spec):
+            try container.encode(spec.threshold, forKey: Key("threshold"))
         case .protectSignup(let spec):
             var rateLimit = container.nestedContainer(keyedBy: Key.self, forKey: Key("rateLimit"))
             try rateLimit.encode(spec.rateLimit.interval.seconds, forKey: Key("interval"))

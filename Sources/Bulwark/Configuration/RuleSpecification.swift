@@ -14,6 +14,7 @@ public struct RuleSpecification: Sendable, Hashable {
         case detectSensitiveInfo(SensitiveInfoSpecification)
         case validateEmail(EmailSpecification)
         case protectSignup(SignupSpecification)
+        case detectPromptInjection(PromptInjectionSpecification)
     }
 
     /// The rule's type, as in the rules JSON (`tokenBucket`, `fixedWindow`, `slidingWindow`, …).
@@ -41,6 +42,7 @@ extension RuleSpecification.Configuration {
         case .detectSensitiveInfo: "detectSensitiveInfo"
         case .validateEmail: "validateEmail"
         case .protectSignup: "protectSignup"
+        case .detectPromptInjection: "detectPromptInjection"
         }
     }
 }
@@ -305,12 +307,42 @@ extension RuleSpecification {
     }
 }
 
+extension RuleSpecification {
+    /// Prompt-injection detection of the message passed as `protect(detectPromptInjectionMessage:)`:
+    /// denies when the model's score (0 to 1) is at or above `threshold`.
+    ///
+    /// ```swift
+    /// .detectPromptInjection(mode: .live)
+    /// .detectPromptInjection(mode: .live, threshold: 0.8)  // fewer false positives, more misses
+    /// ```
+    ///
+    /// - Parameters:
+    ///   - threshold: Strictly between 0 and 1; 0.5 by default. See the "Prompt injection" article
+    ///     for what moving it trades.
+    ///   - detector: The scorer; the bundled model when `nil`.
+    public static func detectPromptInjection(
+        mode: RuleMode,
+        threshold: Double = 0.5,
+        detector: PromptInjectionDetector? = nil,
+        id: String? = nil
+    ) -> RuleSpecification {
+        let spec = PromptInjectionSpecification(threshold: threshold, detector: detector.map(DetectorBox.init))
+        return RuleSpecification(mode: mode, id: id, configuration: .detectPromptInjection(spec))
+    }
+}
+
+/// The parameters of a prompt-injection rule, as written.
+struct PromptInjectionSpecification: Sendable, Hashable {
+    var threshold: Double
+    var detector: DetectorBox<PromptInjectionDetector>?
+}
+
 /// The parameters of a sensitive-information rule, as written.
 struct SensitiveInfoSpecification: Sendable, Hashable {
     var allow: [SensitiveInfoType]?
     var deny: [SensitiveInfoType]?
     var limits: SensitiveInfoLimits
-    var detector: DetectorBox?
+    var detector: DetectorBox<SensitiveInfoDetector>?
 }
 
 extension SensitiveInfoSpecification {
@@ -327,12 +359,12 @@ extension SensitiveInfoSpecification {
     }
 }
 
-/// A custom detector with an identity, so that specifications holding one stay `Hashable`: two
-/// specifications are equal only when they hold the same detector value.
-final class DetectorBox: Sendable, Hashable {
-    let detector: SensitiveInfoDetector
+/// A detector given in code, with an identity, so that specifications holding one stay `Hashable`:
+/// two specifications are equal only when they hold the same boxed value.
+final class DetectorBox<Detector: Sendable>: Sendable, Hashable {
+    let detector: Detector
 
-    init(_ detector: SensitiveInfoDetector) { self.detector = detector }
+    init(_ detector: Detector) { self.detector = detector }
 
     static func == (lhs: DetectorBox, rhs: DetectorBox) -> Bool { lhs === rhs }
     func hash(into hasher: inout Hasher) { hasher.combine(ObjectIdentifier(self)) }

@@ -14,6 +14,8 @@ public struct ReasonType: RawRepresentable, Sendable, Hashable, Codable, CustomS
     public static let filter = ReasonType(rawValue: "FILTER")
     /// Sensitive information found in the scanned text: which entities were allowed and denied.
     public static let sensitiveInfo = ReasonType(rawValue: "SENSITIVE_INFO")
+    /// Prompt-injection detection: whether the message reached the threshold, and its score.
+    public static let promptInjection = ReasonType(rawValue: "PROMPT_INJECTION")
     /// Email validation: what the address is (invalid, disposable, free, without mail servers, …).
     public static let email = ReasonType(rawValue: "EMAIL")
     /// A rate limit (token bucket, fixed window or sliding window).
@@ -41,6 +43,7 @@ public struct Reason: Sendable, Hashable {
         case filter(FilterReason)
         case sensitiveInfo(SensitiveInfoReason)
         case email(EmailReason)
+        case promptInjection(PromptInjectionReason)
         case error(ErrorReason)
         case none
     }
@@ -62,6 +65,11 @@ public struct Reason: Sendable, Hashable {
     /// An EMAIL reason.
     public static func email(_ details: EmailReason) -> Reason {
         Reason(type: .email, details: .email(details))
+    }
+
+    /// A PROMPT_INJECTION reason.
+    public static func promptInjection(_ details: PromptInjectionReason) -> Reason {
+        Reason(type: .promptInjection, details: .promptInjection(details))
     }
 
     /// A rate-limit reason.
@@ -128,6 +136,12 @@ public struct Reason: Sendable, Hashable {
         return nil
     }
 
+    /// The details of a `PROMPT_INJECTION` reason, or `nil` for any other kind.
+    public var promptInjection: PromptInjectionReason? {
+        if case .promptInjection(let details) = details { return details }
+        return nil
+    }
+
     /// The error details, when this is an `ERROR` reason.
     public var error: ErrorReason? {
         if case .error(let details) = details { return details }
@@ -179,6 +193,7 @@ extension Reason: Codable {
         case .filter: self = .filter(try FilterReason(from: decoder))
         case .sensitiveInfo: self = .sensitiveInfo(try SensitiveInfoReason(from: decoder))
         case .email: self = .email(try EmailReason(from: decoder))
+        case .promptInjection: self = .promptInjection(try PromptInjectionReason(from: decoder))
         case .error: self = Reason(type: .error, details: .error(try ErrorReason(from: decoder)))
         default: self = Reason(type: type, details: .none)
         }
@@ -195,6 +210,7 @@ extension Reason: Codable {
         case .filter(let details): try details.encode(to: encoder)
         case .sensitiveInfo(let details): try details.encode(to: encoder)
         case .email(let details): try details.encode(to: encoder)
+        case .promptInjection(let details): try details.encode(to: encoder)
         case .error(let details): try details.encode(to: encoder)
         case .none: break
         }

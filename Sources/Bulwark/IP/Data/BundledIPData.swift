@@ -83,23 +83,6 @@ public final class BundledIPData: IPDataSource {
     /// Where the file may be: the environment's override, the resource bundle beside the executable
     /// (where SwiftPM puts it, and where deployment images copy it), and the source tree.
     static func candidatePaths() -> [String] {
-        let file = "ip-data.mmdb"
-        let bundle = "bulwark_Bulwark.resources"
-        var paths: [String] = []
-        if let override = ProcessInfo.processInfo.environment["BULWARK_IP_DATA"], !override.isEmpty {
-            paths.append(override)
-        }
-        paths.append(Bundle.main.bundleURL.appendingPathComponent(bundle).appendingPathComponent(file).path)
-        if let executable = Bundle.main.executableURL?.resolvingSymlinksInPath().deletingLastPathComponent() {
-            paths.append(executable.appendingPathComponent(bundle).appendingPathComponent(file).path)
-            paths.append(
-                executable.appendingPathComponent(bundle).appendingPathComponent("Contents/Resources/\(file)").path
-            )
-        }
-        let source = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("Resources").appendingPathComponent(file)
-        paths.append(source.path)
-        var seen = Set<String>()
-        return paths.filter { seen.insert($0).inserted }
+        BundledResource.candidatePaths(file: "ip-data.mmdb", overrideVariable: "BULWARK_IP_DATA")
     }
 }
