@@ -4,7 +4,8 @@ import Foundation
 import Hummingbird
 import NIOCore
 
-/// The protected demo app: an AI-chat route with a per-user token budget and a signup route with a
+/// The protected demo app: an AI-chat route with prompt-injection detection and a per-user token
+/// budget, and a signup route with a
 /// per-address sliding window.
 enum DemoApp {
     struct ChatMessage: Decodable {
@@ -15,8 +16,8 @@ enum DemoApp {
         let email: String
     }
 
-    /// The chat route's client: Shield against request attacks, then a token bucket per user, sized
-    /// in model tokens. It fails closed, so a request that names no user (the rule cannot key it) is
+    /// The chat route's client: Shield against request attacks, prompt-injection detection on the
+    /// message, then a token bucket per user, sized in model tokens. It fails closed, so a request that names no user (the rule cannot key it) is
     /// refused, not waved through.
     static func chatBulwark(options: BulwarkOptions = BulwarkOptions()) throws -> Bulwark {
         var options = options
@@ -24,6 +25,7 @@ enum DemoApp {
         return try Bulwark(
             rules: [
                 .shield(mode: .live),
+                .detectPromptInjection(mode: .live),
                 .tokenBucket(
                     mode: .live,
                     characteristics: ["userId"],

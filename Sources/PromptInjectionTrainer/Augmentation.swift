@@ -24,6 +24,18 @@ enum Augmentation {
         return String(characters)
     }
 
+    /// `injection` inserted into `host` at a sentence or paragraph boundary chosen at random.
+    static func plant(_ injection: String, in host: String, using generator: inout SplitMix64) -> String {
+        let boundaries = host.indices.filter { index in
+            let character = host[index]
+            return character == "\n" || ((character == "." || character == "!" || character == "?")
+                && host.index(after: index) < host.endIndex && host[host.index(after: index)] == " ")
+        }
+        guard let boundary = boundaries.randomElement(using: &generator) else { return host + "\n\n" + injection }
+        let split = host.index(after: boundary)
+        return String(host[..<split]) + " " + injection + " " + String(host[split...])
+    }
+
     private static let homoglyphs: [Character: Character] = [
         "a": "\u{0430}", "e": "\u{0435}", "o": "\u{043E}", "p": "\u{0440}", "c": "\u{0441}", "x": "\u{0445}",
         "i": "\u{0456}", "y": "\u{0443}", "s": "\u{0455}",

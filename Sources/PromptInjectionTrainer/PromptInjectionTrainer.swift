@@ -32,6 +32,12 @@ struct PromptInjectionTrainer: ParsableCommand {
     @Option(help: "Where to write the figures as JSON.")
     var metrics: String?
 
+    @Option(help: "Where to write the chosen model's wrong verdicts on every set, one JSON line each.")
+    var mistakes: String?
+
+    @Flag(help: "Score the report sets for every option set, not only the chosen one.")
+    var reportAll = false
+
     @Option(help: "Seeds shuffling and augmentation.")
     var seed: UInt64 = 20_261_122
 
@@ -41,17 +47,20 @@ struct PromptInjectionTrainer: ParsableCommand {
     @Option(help: "Share of training injections given an obfuscated copy.")
     var augmentShare = 0.2
 
+    @Option(help: "Share of training injections also planted inside a long benign training text.")
+    var embedShare = 0.1
+
     @Option(help: "L2 values to try, comma-separated.")
-    var l2 = "1e-5,1e-4,1e-3"
+    var l2 = "1e-4,1e-3"
 
     @Option(help: "Epoch counts to try, comma-separated.")
     var epochs = "4,8"
 
     @Option(help: "Benign weights to try, comma-separated.")
-    var benignWeights = "1,1.5,2.5"
+    var benignWeights = "1,1.3"
 
-    @Option(help: "Feature shapes to try, comma-separated, each WORDBITS/CHARBITS/MAXWORDN/MINCHAR-MAXCHAR/WINDOW.")
-    var shapes = "18/18/3/3-5/64"
+    @Option(help: "Feature shapes to try, comma-separated, each WORDBITS/CHARBITS/MAXWORDN/MINCHAR-MAXCHAR/WINDOW/EXPONENT%.")
+    var shapes = "18/18/3/1-4/96/60,18/18/3/1-4/64/50"
 
     func run() throws {
         var training: [LabelledText] = []
@@ -70,11 +79,16 @@ struct PromptInjectionTrainer: ParsableCommand {
         var featurized: (key: String, features: PromptInjectionTraining.Featurized)?
         for options in try grid() {
             let key = "\(options.wordBucketBits)/\(options.characterBucketBits)/\(options.maxWordN)/"
-                + "\(options.minCharacterN)-\(options.maxCharacterN)"
+                + "\(options.minCharacterN)-\(options.maxCharacterN)/\(options.lengthExponent)"
             if featurized?.key != key { featurized = (key, PromptInjectionTraining.featurize(examples, options: options)) }
             let detector = PromptInjectionTraining.train(featurized!.features, options: options)
             let evaluation = Evaluation(detector, on: validationTexts, threshold: 0.5)
             print("\(options)  \(evaluation.summary)")
+            if reportAll {
+                for (name, texts) in reports {
+                    print("    \(name): \(Evaluation(detector, on: texts, threshold: 0.5).summary)")
+                }
+            }
             if isBetter(evaluation, than: best?.score) { best = (options, detector, evaluation) }
         }
         guard let best else { throw ValidationError("the grid is empty") }
@@ -103,6 +117,21 @@ struct PromptInjectionTrainer: ParsableCommand {
             print("\(name): \(evaluation.summary)")
             figures[name] = evaluation.dictionary
         }
+        if let mistakes {
+            var lines = ""
+            for (name, texts) in [("validation", validationTexts)] + reports {
+                for text in texts {
+                    let score = best.detector.score(text.text)
+                    guard (score >= 0.5) != text.isInjection else { continue }
+                    let object: [String: Any] = [
+                        "set": name, "id": text.id, "injection": text.isInjection, "score": score, "text": text.text,
+                    ]
+                    let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+                    lines += String(decoding: data, as: UTF8.self) + "\n"
+                }
+            }
+            try Data(lines.utf8).write(to: URL(fileURLWithPath: mistakes))
+        }
         if let metrics {
             let data = try JSONSerialization.data(withJSONObject: figures, options: [.prettyPrinted, .sortedKeys])
             try data.write(to: URL(fileURLWithPath: metrics))
@@ -113,6 +142,15 @@ struct PromptInjectionTrainer: ParsableCommand {
     private func augmented(_ texts: [LabelledText]) -> [PromptInjectionTraining.Example] {
         var generator = SplitMix64(seed: seed ^ 0xA5A5_A5A5)
         var examples = texts.map { PromptInjectionTraining.Example(text: $0.text, isInjection: $0.isInjection) }
+        // Injections as they arrive in fetched pages and documents: inside long benign text. Without
+        // them every long training text is benign, and the model learns that length means safety.
+        let hosts = texts.filter { !$0.isInjection && $0.text.utf8.count >= 300 }.map(\.text)
+        if !hosts.isEmpty {
+            for text in texts where text.isInjection && Double.random(in: 0..<1, using: &generator) < embedShare {
+                let host = hosts[Int.random(in: 0..<hosts.count, using: &generator)]
+                examples.append(.init(text: Augmentation.plant(text.text, in: host, using: &generator), isInjection: true))
+            }
+        }
         for text in texts {
             let draw = Double.random(in: 0..<1, using: &generator)
             if text.isInjection, draw < augmentShare {
@@ -134,11 +172,12 @@ struct PromptInjectionTrainer: ParsableCommand {
         var options: [PromptInjectionTraining.Options] = []
         for shape in shapes.split(separator: ",") {
             let parts = shape.split(whereSeparator: { $0 == "/" || $0 == "-" }).compactMap { Int($0) }
-            guard parts.count == 6 else { throw ValidationError("--shapes: cannot read '\(shape)'") }
+            guard parts.count == 7 else { throw ValidationError("--shapes: cannot read '\(shape)'") }
             var base = PromptInjectionTraining.Options()
             base.seed = seed
             (base.wordBucketBits, base.characterBucketBits, base.maxWordN) = (parts[0], parts[1], parts[2])
             (base.minCharacterN, base.maxCharacterN, base.windowTokens) = (parts[3], parts[4], parts[5])
+            base.lengthExponent = Float(parts[6]) / 100
             for l2: Float in try list(l2, "l2") {
                 for epochs: Int in try list(epochs, "epochs") {
                     for benignWeight: Float in try list(benignWeights, "benign-weights") {

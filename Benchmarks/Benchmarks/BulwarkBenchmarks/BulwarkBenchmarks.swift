@@ -22,6 +22,7 @@ let benchmarks: @Sendable () -> Void = {
     ipBenchmarks()
     sensitiveInfoBenchmarks()
     emailBenchmarks()
+    promptInjectionBenchmarks()
 }
 
 /// User agents as they come: browsers (most traffic), then named bots, a tool and an unknown one.

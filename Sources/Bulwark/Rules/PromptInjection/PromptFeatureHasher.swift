@@ -1,3 +1,5 @@
+import Foundation
+
 /// Receives the hashed features of one text, token by token, from ``PromptFeatureHasher``.
 ///
 /// The scorer sums weights as they arrive; the trainer keeps the indices. A generic sink lets both
@@ -27,6 +29,16 @@ struct PromptFeatureHasher: Sendable, Hashable {
     var maxWordN: Int
     var minCharacterN: Int
     var maxCharacterN: Int
+    /// A feature's value is its count divided by the number of features of its kind raised to this
+    /// power: 0.5 is the Euclidean norm of distinct features, 1 the mean, which makes a text's score
+    /// independent of its length (long benign prose then does not drift upward).
+    var lengthExponent: Float
+
+    /// The divisor of a count among `total` features of one kind.
+    @inline(__always)
+    func norm(_ total: Int32) -> Float {
+        lengthExponent == 0.5 ? Float(total).squareRoot() : Float(pow(Double(total), Double(lengthExponent)))
+    }
 
     static let maxTokenBytesForCharacters = 40
 

@@ -17,8 +17,8 @@ public struct PromptInjectionModelError: Error, Sendable, Hashable, CustomString
 /// | bytes | field |
 /// |---|---|
 /// | 8 | magic `BWPIM001` |
-/// | 5 | word bucket bits, character bucket bits, max word n, min and max character n |
-/// | 3 | zero |
+/// | 6 | word bucket bits, character bucket bits, max word n, min and max character n, length exponent in hundredths |
+/// | 2 | zero |
 /// | 4 | window tokens (UInt32) |
 /// | 12 | bias, word scale, character scale (Float32) |
 /// | 4 + 4n | signal weight count n (UInt32), then n Float32 |
@@ -34,7 +34,8 @@ extension PromptInjectionModel {
         var bytes = Self.magic
         bytes += [
             UInt8(hasher.wordBucketBits), UInt8(hasher.characterBucketBits), UInt8(hasher.maxWordN),
-            UInt8(hasher.minCharacterN), UInt8(hasher.maxCharacterN), 0, 0, 0,
+            UInt8(hasher.minCharacterN), UInt8(hasher.maxCharacterN), UInt8((hasher.lengthExponent * 100).rounded()),
+            0, 0,
         ]
         func append(_ value: UInt32) { withUnsafeBytes(of: value.littleEndian) { bytes += $0 } }
         append(UInt32(windowTokens))
@@ -63,13 +64,14 @@ extension PromptInjectionModel {
             characterBucketBits: Int(header[1]),
             maxWordN: Int(header[2]),
             minCharacterN: Int(header[3]),
-            maxCharacterN: Int(header[4])
+            maxCharacterN: Int(header[4]),
+            lengthExponent: Float(header[5]) / 100
         )
         guard (8...24).contains(hasher.wordBucketBits), (8...24).contains(hasher.characterBucketBits),
             (1...3).contains(hasher.maxWordN), (1...8).contains(hasher.minCharacterN),
-            (hasher.minCharacterN...8).contains(hasher.maxCharacterN)
+            (hasher.minCharacterN...8).contains(hasher.maxCharacterN), (1...100).contains(header[5])
         else {
-            throw PromptInjectionModelError("the model's feature header is out of range: \(Array(header.prefix(5)))")
+            throw PromptInjectionModelError("the model's feature header is out of range: \(Array(header.prefix(6)))")
         }
         let windowTokens = Int(try reader.uint32())
         guard (2...1_000_000).contains(windowTokens) else {

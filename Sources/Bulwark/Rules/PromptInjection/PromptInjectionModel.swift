@@ -6,9 +6,8 @@ import Foundation
 /// The weights are 8-bit integers with one scale per table, so the two tables together take a few
 /// hundred KiB and stay in the processor's cache; a score sums integers and multiplies once.
 ///
-/// A feature's value is its count divided by the square root of the number of features of its kind
-/// in the window (word or character), which is what the trainer optimises, so a long text is not
-/// scored higher merely for being long. Texts longer than ``windowTokens`` tokens are scored in
+/// A feature's value is its count divided by a power of the number of features of its kind in the
+/// window (word or character; see ``PromptFeatureHasher/lengthExponent``), as the trainer optimises. Texts longer than ``windowTokens`` tokens are scored in
 /// windows of that many tokens, half-overlapping, and the highest window wins: an instruction buried
 /// in a long page is judged among its neighbours, not diluted by the whole page.
 struct PromptInjectionModel: Sendable {
@@ -76,6 +75,7 @@ private struct WindowScorer: PromptFeatureSink {
     let blockTokens: Int
     let wordScale: Float
     let characterScale: Float
+    let hasher: PromptFeatureHasher
     let offset: Float
     var current = Sums()
     var previous = Sums()
@@ -95,6 +95,7 @@ private struct WindowScorer: PromptFeatureSink {
         self.blockTokens = blockTokens
         self.wordScale = model.wordScale
         self.characterScale = model.characterScale
+        self.hasher = model.hasher
         self.offset = offset
     }
 
@@ -130,9 +131,9 @@ private struct WindowScorer: PromptFeatureSink {
 
     private func logit(_ sums: Sums) -> Float {
         var value = offset
-        if sums.wordCount > 0 { value += wordScale * Float(sums.word) / Float(sums.wordCount).squareRoot() }
+        if sums.wordCount > 0 { value += wordScale * Float(sums.word) / hasher.norm(sums.wordCount) }
         if sums.characterCount > 0 {
-            value += characterScale * Float(sums.character) / Float(sums.characterCount).squareRoot()
+            value += characterScale * Float(sums.character) / hasher.norm(sums.characterCount)
         }
         return value
     }

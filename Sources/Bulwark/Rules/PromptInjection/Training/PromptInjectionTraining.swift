@@ -44,6 +44,8 @@ public enum PromptInjectionTraining {
         public var maxCharacterN = 5
         /// Tokens per scoring window for long texts.
         public var windowTokens = 64
+        /// How a feature's count is divided by its kind's total; see the scorer.
+        public var lengthExponent: Float = 0.5
 
         /// Creates the default options.
         public init() {}
@@ -52,7 +54,7 @@ public enum PromptInjectionTraining {
         public var description: String {
             "seed=\(seed) epochs=\(epochs) lr=\(learningRate) l2=\(l2) benignWeight=\(benignWeight) "
                 + "wordBits=\(wordBucketBits) charBits=\(characterBucketBits) words=1-\(maxWordN) "
-                + "chars=\(minCharacterN)-\(maxCharacterN) window=\(windowTokens)"
+                + "chars=\(minCharacterN)-\(maxCharacterN) window=\(windowTokens) lengthExponent=\(lengthExponent)"
         }
     }
 
@@ -84,7 +86,7 @@ public enum PromptInjectionTraining {
         var values: [Float] = []
         let wordOffset = Int32(1 << hasher.wordBucketBits)
         for (kind, offset) in [(collector.words, Int32(0)), (collector.characters, wordOffset)] where !kind.isEmpty {
-            let norm = Float(kind.count).squareRoot()
+            let norm = hasher.norm(Int32(kind.count))
             var counts: [Int32: Int] = [:]
             for index in kind { counts[index, default: 0] += 1 }
             for (index, count) in counts.sorted(by: { $0.key < $1.key }) {
@@ -118,7 +120,8 @@ public enum PromptInjectionTraining {
             characterBucketBits: options.characterBucketBits,
             maxWordN: options.maxWordN,
             minCharacterN: options.minCharacterN,
-            maxCharacterN: options.maxCharacterN
+            maxCharacterN: options.maxCharacterN,
+            lengthExponent: options.lengthExponent
         )
         return Featurized(vectors: examples.map { vector($0, hasher: hasher) }, hasher: hasher)
     }
