@@ -24,16 +24,15 @@ enum Augmentation {
         return String(characters)
     }
 
-    /// `injection` inserted into `host` at a sentence or paragraph boundary chosen at random.
-    static func plant(_ injection: String, in host: String, using generator: inout SplitMix64) -> String {
-        let boundaries = host.indices.filter { index in
-            let character = host[index]
-            return character == "\n" || ((character == "." || character == "!" || character == "?")
-                && host.index(after: index) < host.endIndex && host[host.index(after: index)] == " ")
-        }
-        guard let boundary = boundaries.randomElement(using: &generator) else { return host + "\n\n" + injection }
-        let split = host.index(after: boundary)
-        return String(host[..<split]) + " " + injection + " " + String(host[split...])
+    /// `injection` planted among up to `context` words of `host` on each side, taken at a random
+    /// place: what one scoring window sees of an instruction buried in a page.
+    static func plant(_ injection: String, in host: String, context: Int, using generator: inout SplitMix64) -> String {
+        let words = host.split(whereSeparator: \.isWhitespace)
+        guard !words.isEmpty else { return injection }
+        let split = Int.random(in: 0...words.count, using: &generator)
+        let before = words[max(0, split - context)..<split].joined(separator: " ")
+        let after = words[split..<min(words.count, split + context)].joined(separator: " ")
+        return [before, injection, after].filter { !$0.isEmpty }.joined(separator: " ")
     }
 
     private static let homoglyphs: [Character: Character] = [

@@ -1,6 +1,5 @@
-import Foundation
-
 @_spi(Training) import Bulwark
+import Foundation
 
 /// A labelled text from a JSONL file: `{"id", "text", "label": "benign" | "injection", "source"?}`.
 struct LabelledText {
@@ -26,7 +25,9 @@ enum Dataset {
                 let text = object["text"] as? String, let label = object["label"] as? String,
                 label == "benign" || label == "injection"
             else {
-                throw DatasetError(description: "\(path):\(number + 1): expected {\"text\", \"label\": benign|injection}")
+                throw DatasetError(
+                    description: "\(path):\(number + 1): expected {\"text\", \"label\": benign|injection}"
+                )
             }
             texts.append(
                 LabelledText(

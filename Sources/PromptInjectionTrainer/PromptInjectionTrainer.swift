@@ -1,7 +1,6 @@
 import ArgumentParser
-import Foundation
-
 @_spi(Training) import Bulwark
+import Foundation
 
 /// Trains the bundled prompt-injection model and writes the figures its model card reports.
 ///
@@ -47,20 +46,26 @@ struct PromptInjectionTrainer: ParsableCommand {
     @Option(help: "Share of training injections given an obfuscated copy.")
     var augmentShare = 0.2
 
+    @Option(help: "Benign texts longer than this many words also train as chunks of it (0 for none).")
+    var chunkWords = 24
+
     @Option(help: "Share of training injections also planted inside a long benign training text.")
-    var embedShare = 0.1
+    var embedShare = 0.2
 
     @Option(help: "L2 values to try, comma-separated.")
-    var l2 = "1e-4,1e-3"
+    var l2 = "1e-4"
 
     @Option(help: "Epoch counts to try, comma-separated.")
-    var epochs = "4,8"
+    var epochs = "4"
 
     @Option(help: "Benign weights to try, comma-separated.")
-    var benignWeights = "1,1.3"
+    var benignWeights = "0.7"
 
-    @Option(help: "Feature shapes to try, comma-separated, each WORDBITS/CHARBITS/MAXWORDN/MINCHAR-MAXCHAR/WINDOW/EXPONENT%.")
-    var shapes = "18/18/3/1-4/96/60,18/18/3/1-4/64/50"
+    @Option(
+        help:
+            "Feature shapes to try, comma-separated, each WORDBITS/CHARBITS/MAXWORDN/MINCHAR-MAXCHAR/WINDOW/EXPONENT%/FINEWINDOW."
+    )
+    var shapes = "18/18/3/1-4/96/60/32"
 
     func run() throws {
         var training: [LabelledText] = []
@@ -78,9 +83,12 @@ struct PromptInjectionTrainer: ParsableCommand {
         var best: (options: PromptInjectionTraining.Options, detector: PromptInjectionDetector, score: Evaluation)?
         var featurized: (key: String, features: PromptInjectionTraining.Featurized)?
         for options in try grid() {
-            let key = "\(options.wordBucketBits)/\(options.characterBucketBits)/\(options.maxWordN)/"
+            let key =
+                "\(options.wordBucketBits)/\(options.characterBucketBits)/\(options.maxWordN)/"
                 + "\(options.minCharacterN)-\(options.maxCharacterN)/\(options.lengthExponent)"
-            if featurized?.key != key { featurized = (key, PromptInjectionTraining.featurize(examples, options: options)) }
+            if featurized?.key != key {
+                featurized = (key, PromptInjectionTraining.featurize(examples, options: options))
+            }
             let detector = PromptInjectionTraining.train(featurized!.features, options: options)
             let evaluation = Evaluation(detector, on: validationTexts, threshold: 0.5)
             print("\(options)  \(evaluation.summary)")
@@ -104,7 +112,8 @@ struct PromptInjectionTrainer: ParsableCommand {
         ]
         var validationFigures: [String: Any] = [:]
         for threshold in [0.3, 0.5, 0.7, 0.9] {
-            validationFigures[String(threshold)] = Evaluation(best.detector, on: validationTexts, threshold: threshold)
+            validationFigures[String(threshold)] =
+                Evaluation(best.detector, on: validationTexts, threshold: threshold)
                 .dictionary
         }
         for source in Set(validationTexts.map(\.source)).sorted() {
@@ -148,7 +157,20 @@ struct PromptInjectionTrainer: ParsableCommand {
         if !hosts.isEmpty {
             for text in texts where text.isInjection && Double.random(in: 0..<1, using: &generator) < embedShare {
                 let host = hosts[Int.random(in: 0..<hosts.count, using: &generator)]
-                examples.append(.init(text: Augmentation.plant(text.text, in: host, using: &generator), isInjection: true))
+                let context = Int.random(in: 8...40, using: &generator)
+                let planted = Augmentation.plant(text.text, in: host, context: context, using: &generator)
+                examples.append(.init(text: planted, isInjection: true))
+            }
+        }
+        // The scorer judges long texts window by window, so benign text trains at window size too.
+        if chunkWords > 0 {
+            for text in texts where !text.isInjection {
+                let words = text.text.split(whereSeparator: \.isWhitespace)
+                guard words.count > chunkWords else { continue }
+                for start in stride(from: 0, to: words.count - chunkWords / 2, by: chunkWords).prefix(8) {
+                    let chunk = words[start..<min(words.count, start + chunkWords)].joined(separator: " ")
+                    examples.append(.init(text: chunk, isInjection: false))
+                }
             }
         }
         for text in texts {
@@ -156,7 +178,9 @@ struct PromptInjectionTrainer: ParsableCommand {
             if text.isInjection, draw < augmentShare {
                 examples.append(.init(text: Augmentation.obfuscate(text.text, using: &generator), isInjection: true))
             } else if !text.isInjection, draw < augmentShare / 4 {
-                examples.append(.init(text: Augmentation.strayInvisible(text.text, using: &generator), isInjection: false))
+                examples.append(
+                    .init(text: Augmentation.strayInvisible(text.text, using: &generator), isInjection: false)
+                )
             }
         }
         return examples
@@ -172,12 +196,15 @@ struct PromptInjectionTrainer: ParsableCommand {
         var options: [PromptInjectionTraining.Options] = []
         for shape in shapes.split(separator: ",") {
             let parts = shape.split(whereSeparator: { $0 == "/" || $0 == "-" }).compactMap { Int($0) }
-            guard parts.count == 7 else { throw ValidationError("--shapes: cannot read '\(shape)'") }
+            guard parts.count == 8, (0...255).contains(parts[7]) else {
+                throw ValidationError("--shapes: cannot read '\(shape)'")
+            }
             var base = PromptInjectionTraining.Options()
             base.seed = seed
             (base.wordBucketBits, base.characterBucketBits, base.maxWordN) = (parts[0], parts[1], parts[2])
             (base.minCharacterN, base.maxCharacterN, base.windowTokens) = (parts[3], parts[4], parts[5])
             base.lengthExponent = Float(parts[6]) / 100
+            base.fineWindowTokens = parts[7]
             for l2: Float in try list(l2, "l2") {
                 for epochs: Int in try list(epochs, "epochs") {
                     for benignWeight: Float in try list(benignWeights, "benign-weights") {

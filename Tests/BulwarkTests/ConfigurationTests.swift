@@ -60,7 +60,7 @@ struct ConfigurationTests {
             ),
             (
                 #"{"rules":[{"type":"teleport","mode":"LIVE"}]}"#,
-                #"rule 0 (teleport), field 'type': unknown rule type "teleport"; known types are detectBot, detectSensitiveInfo, filter, protectSignup, shield, tokenBucket, fixedWindow, slidingWindow, validateEmail"#
+                #"rule 0 (teleport), field 'type': unknown rule type "teleport"; known types are detectBot, detectPromptInjection, detectSensitiveInfo, filter, protectSignup, shield, tokenBucket, fixedWindow, slidingWindow, validateEmail"#
             ),
             (#"{"rules":[{"mode":"LIVE"}]}"#, "rule 0, field 'type': is required"),
             (

@@ -12,8 +12,10 @@ swift build -c release --product PromptInjectionTrainer
     --train "$corpora/train.jsonl" \
     --train "$fixtures/prompt-injection-hard-negatives-train.jsonl" \
     --train "$fixtures/prompt-injection-benign-train.jsonl" \
+    --train "$fixtures/prompt-injection-short-chat-train.jsonl" \
     --validation "$corpora/validation.jsonl" \
     --report hard-negatives-eval="$fixtures/prompt-injection-hard-negatives-eval.jsonl" \
+    --report short-chat-eval="$fixtures/prompt-injection-short-chat-eval.jsonl" \
     --report prose="$fixtures/prompt-injection-prose.jsonl" \
     --report jailbreaks="$fixtures/prompt-injection-jailbreaks.jsonl" \
     --out Sources/Bulwark/Resources/prompt-injection.model \

@@ -9,7 +9,8 @@ extension RuleSpecification: Codable {
 
     /// The rule types this version of Bulwark understands.
     public static let knownTypes = [
-        "detectBot", "detectPromptInjection", "detectSensitiveInfo", "filter", "protectSignup", "shield", "tokenBucket", "fixedWindow",
+        "detectBot", "detectPromptInjection", "detectSensitiveInfo", "filter", "protectSignup", "shield", "tokenBucket",
+        "fixedWindow",
         "slidingWindow", "validateEmail",
     ]
 

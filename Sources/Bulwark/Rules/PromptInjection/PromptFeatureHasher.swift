@@ -18,7 +18,7 @@ protocol PromptFeatureSink {
 /// `maxWordN`-grams, and character n-grams of `minCharacterN` to `maxCharacterN` bytes inside each
 /// token padded with a space on both sides.
 ///
-/// A token is a run of bytes between spaces. For word n-grams, punctuation at its edges is trimmed
+/// A token is a run of bytes between spaces; a token that repeats the one before it is skipped. For word n-grams, punctuation at its edges is trimmed
 /// ("instructions." and "instructions" are one word); the character n-grams keep it, so markers
 /// such as `<|im_start|>` or `[system]` still count. The walk is one pass, linear in the text:
 /// character n-grams come from at most the first ``maxTokenBytesForCharacters`` bytes of a token, so
@@ -69,8 +69,15 @@ struct PromptFeatureHasher: Sendable, Hashable {
             }
             var end = start
             while end < count, text[end] != 0x20 { end += 1 }
+            let word = wordHash(text, from: start, to: end)
+            // A word repeated back to back counts once: otherwise "word word word …" piles one
+            // feature's weight up far past anything seen in training.
+            if wordsSeen > 0, word == previous.2 {
+                start = end
+                continue
+            }
             characterGrams(text, from: start, to: end, into: &sink)
-            if let word = wordHash(text, from: start, to: end) {
+            if let word {
                 sink.word(Self.bucket(word, bits: wordBucketBits))
                 var combined = word
                 if maxWordN >= 2, wordsSeen >= 1 {

@@ -17,8 +17,8 @@ public struct PromptInjectionModelError: Error, Sendable, Hashable, CustomString
 /// | bytes | field |
 /// |---|---|
 /// | 8 | magic `BWPIM001` |
-/// | 6 | word bucket bits, character bucket bits, max word n, min and max character n, length exponent in hundredths |
-/// | 2 | zero |
+/// | 6 | word bucket bits, character bucket bits, max word n, min and max character n, length exponent in hundredths, fine window tokens |
+/// | 1 | zero |
 /// | 4 | window tokens (UInt32) |
 /// | 12 | bias, word scale, character scale (Float32) |
 /// | 4 + 4n | signal weight count n (UInt32), then n Float32 |
@@ -35,7 +35,7 @@ extension PromptInjectionModel {
         bytes += [
             UInt8(hasher.wordBucketBits), UInt8(hasher.characterBucketBits), UInt8(hasher.maxWordN),
             UInt8(hasher.minCharacterN), UInt8(hasher.maxCharacterN), UInt8((hasher.lengthExponent * 100).rounded()),
-            0, 0,
+            UInt8(fineWindowTokens), 0,
         ]
         func append(_ value: UInt32) { withUnsafeBytes(of: value.littleEndian) { bytes += $0 } }
         append(UInt32(windowTokens))
@@ -55,10 +55,12 @@ extension PromptInjectionModel {
         }
         let body = bytes.prefix(bytes.count - 32)
         guard SHA256.digest(Array(body)) == Array(bytes.suffix(32)) else {
-            throw PromptInjectionModelError("the model's SHA-256 digest does not match its contents: the file is damaged")
+            throw PromptInjectionModelError(
+                "the model's SHA-256 digest does not match its contents: the file is damaged"
+            )
         }
         var reader = ByteReader(bytes: Array(body), position: Self.magic.count)
-        let header = try reader.take(8)
+        let header = Array(try reader.take(8))
         let hasher = PromptFeatureHasher(
             wordBucketBits: Int(header[0]),
             characterBucketBits: Int(header[1]),
@@ -97,6 +99,7 @@ extension PromptInjectionModel {
         self.init(
             hasher: hasher,
             windowTokens: windowTokens,
+            fineWindowTokens: Int(header[6]),
             bias: bias,
             wordScale: wordScale,
             characterScale: characterScale,

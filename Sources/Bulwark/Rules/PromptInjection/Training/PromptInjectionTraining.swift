@@ -44,6 +44,8 @@ public enum PromptInjectionTraining {
         public var maxCharacterN = 5
         /// Tokens per scoring window for long texts.
         public var windowTokens = 64
+        /// Tokens per sentence-sized scoring window, at most 255; 0 for none.
+        public var fineWindowTokens = 0
         /// How a feature's count is divided by its kind's total; see the scorer.
         public var lengthExponent: Float = 0.5
 
@@ -54,7 +56,7 @@ public enum PromptInjectionTraining {
         public var description: String {
             "seed=\(seed) epochs=\(epochs) lr=\(learningRate) l2=\(l2) benignWeight=\(benignWeight) "
                 + "wordBits=\(wordBucketBits) charBits=\(characterBucketBits) words=1-\(maxWordN) "
-                + "chars=\(minCharacterN)-\(maxCharacterN) window=\(windowTokens) lengthExponent=\(lengthExponent)"
+                + "chars=\(minCharacterN)-\(maxCharacterN) window=\(windowTokens)/\(fineWindowTokens) lengthExponent=\(lengthExponent)"
         }
     }
 
@@ -191,6 +193,7 @@ public enum PromptInjectionTraining {
         return PromptInjectionModel(
             hasher: hasher,
             windowTokens: options.windowTokens,
+            fineWindowTokens: options.fineWindowTokens,
             bias: bias,
             wordScale: wordScale,
             characterScale: characterScale,
