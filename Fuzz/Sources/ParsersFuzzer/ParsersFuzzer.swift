@@ -8,7 +8,8 @@ import HTTPTypes
 /// XML, form and text body), the bytes as a DNS response, and filter expressions (the input as an
 /// expression, evaluated on fixed requests, and as the contents of a string, a regular expression,
 /// a wildcard and a set), the input as text scanned for sensitive information (then redacted) and
-/// as an email address (then through Punycode). Any crash, hang or sanitizer report is a bug; so is an address whose
+/// as an email address (then through Punycode), and as a message scored for prompt injection (through
+/// the normaliser's decoders). Any crash, hang or sanitizer report is a bug; so is an address whose
 /// canonical text parses to a different address, or a filter error outside its expression.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
@@ -64,6 +65,7 @@ public func fuzz(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
     fuzzMMDB(Array(bytes))
     fuzzSensitiveInfo(text)
     fuzzEmail(text)
+    fuzzPromptInjection(text)
 
     _ = try? Characteristic(text)
     _ = try? JSONDecoder().decode(BulwarkConfiguration.self, from: Data(bytes))
@@ -197,6 +199,18 @@ func fuzzSensitiveInfo(_ text: String) {
     }
     let redacted = SensitiveInfo.redact(text, entities: entities)
     precondition(redacted.unicodeScalars.count == text.unicodeScalars.count, "redaction changed the length")
+}
+
+/// The prompt-injection detector, loaded once: the bundled model.
+let promptInjectionUnderFuzz = try? PromptInjectionDetector.bundled()
+
+/// Scores the text for prompt injection: normalisation (NFKC, folding, the base64, hex, percent,
+/// rot13, tag-character and variation-selector decoders) and the windowed model must give a
+/// probability, whatever the bytes.
+func fuzzPromptInjection(_ text: String) {
+    guard let detector = promptInjectionUnderFuzz else { fatalError("the bundled prompt-injection model did not load") }
+    let score = detector.score(text)
+    precondition(score >= 0 && score <= 1, "score \(score)")
 }
 
 /// Parses the text as an email address under the strictest and the most lenient options; an address
