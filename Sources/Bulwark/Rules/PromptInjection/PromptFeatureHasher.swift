@@ -57,8 +57,8 @@ struct PromptFeatureHasher: Sendable, Hashable {
 
     /// Walks `text` and hands every feature to `sink`.
     func walk<Sink: PromptFeatureSink>(_ text: UnsafeBufferPointer<UInt8>, into sink: inout Sink) {
-        // The hashes of the last maxWordN - 1 words, newest last, for the n-grams that end at a word.
-        var previous: (UInt64, UInt64, UInt64) = (0, 0, 0)
+        // The hashes of the two words before this one, newest last, for the n-grams that end here.
+        var previous: (UInt64, UInt64) = (0, 0)
         var wordsSeen = 0
         var start = 0
         let count = text.count
@@ -72,34 +72,32 @@ struct PromptFeatureHasher: Sendable, Hashable {
             let word = wordHash(text, from: start, to: end)
             // A word repeated back to back counts once: otherwise "word word word …" piles one
             // feature's weight up far past anything seen in training.
-            if wordsSeen > 0, word == previous.2 {
+            if wordsSeen > 0, word == previous.1 {
                 start = end
                 continue
             }
             characterGrams(text, from: start, to: end, into: &sink)
-            if let word {
-                sink.word(Self.bucket(word, bits: wordBucketBits))
-                var combined = word
-                if maxWordN >= 2, wordsSeen >= 1 {
-                    combined = (previous.2 &* 0x9E37_79B9_7F4A_7C15) ^ word ^ 0x5bd1_e995
-                    sink.word(Self.bucket(combined &* 31, bits: wordBucketBits))
-                }
-                if maxWordN >= 3, wordsSeen >= 2 {
-                    let trigram = (previous.1 &* 0xC2B2_AE3D_27D4_EB4F) ^ combined ^ 0x1656_67B1_9E37_79F9
-                    sink.word(Self.bucket(trigram &* 37, bits: wordBucketBits))
-                }
-                previous = (previous.1, previous.2, word)
-                wordsSeen += 1
+            sink.word(Self.bucket(word, bits: wordBucketBits))
+            var combined = word
+            if maxWordN >= 2, wordsSeen >= 1 {
+                combined = (previous.1 &* 0x9E37_79B9_7F4A_7C15) ^ word ^ 0x5bd1_e995
+                sink.word(Self.bucket(combined &* 31, bits: wordBucketBits))
             }
+            if maxWordN >= 3, wordsSeen >= 2 {
+                let trigram = (previous.0 &* 0xC2B2_AE3D_27D4_EB4F) ^ combined ^ 0x1656_67B1_9E37_79F9
+                sink.word(Self.bucket(trigram &* 37, bits: wordBucketBits))
+            }
+            previous = (previous.1, word)
+            wordsSeen += 1
             sink.endToken()
             start = end
         }
     }
 
     /// The hash of a token with punctuation trimmed from both ends; a token of punctuation only is
-    /// hashed whole (so "###" and "---" are words too). Nil for an empty token.
+    /// hashed whole (so "###" and "---" are words too). The token is never empty.
     @inline(__always)
-    private func wordHash(_ text: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int) -> UInt64? {
+    private func wordHash(_ text: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int) -> UInt64 {
         var first = start
         var last = end
         while first < last, Self.isEdgePunctuation(text[first]) { first += 1 }
@@ -108,7 +106,6 @@ struct PromptFeatureHasher: Sendable, Hashable {
             first = start
             last = end
         }
-        guard first < last else { return nil }
         var hash = Self.offset
         for index in first..<last { hash = Self.mix(hash, text[index]) }
         return hash

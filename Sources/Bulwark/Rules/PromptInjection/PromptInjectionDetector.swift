@@ -36,17 +36,7 @@ public struct PromptInjectionDetector: Sendable {
     ///
     /// - Throws: ``PromptInjectionModelError`` when the file cannot be read or is not a valid model.
     public init(contentsOf url: URL) throws(PromptInjectionModelError) {
-        let data: Data
-        do {
-            data = try Data(contentsOf: url, options: .mappedIfSafe)
-        } catch {
-            throw PromptInjectionModelError("cannot read the model at '\(url.path)': \(error.localizedDescription)")
-        }
-        do {
-            self.init(model: try PromptInjectionModel(serialized: [UInt8](data)))
-        } catch {
-            throw PromptInjectionModelError("the model at '\(url.path)' cannot be used: \(error.message)")
-        }
+        self.init(model: try PromptInjectionModel(contentsOfFile: url.path))
     }
 
     /// The probability, from 0 to 1, that `text` carries a prompt injection. Text beyond the
@@ -71,15 +61,8 @@ public struct PromptInjectionDetector: Sendable {
 let bundledPromptInjectionModel: Result<PromptInjectionModel, PromptInjectionModelError> = {
     let file = "prompt-injection.model"
     let candidates = BundledResource.candidatePaths(file: file, overrideVariable: "BULWARK_PROMPT_INJECTION_MODEL")
-    for path in candidates where FileManager.default.fileExists(atPath: path) {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            return .failure(PromptInjectionModelError("the prompt-injection model at '\(path)' cannot be read"))
-        }
-        do throws(PromptInjectionModelError) {
-            return .success(try PromptInjectionModel(serialized: [UInt8](data)))
-        } catch {
-            return .failure(PromptInjectionModelError("the prompt-injection model at '\(path)': \(error.message)"))
-        }
+    if let path = candidates.first(where: { FileManager.default.fileExists(atPath: $0) }) {
+        return Result { () throws(PromptInjectionModelError) in try PromptInjectionModel(contentsOfFile: path) }
     }
     return .failure(
         PromptInjectionModelError(

@@ -48,6 +48,23 @@ extension PromptInjectionModel {
         return bytes
     }
 
+    /// Reads a model file; the error names the file.
+    init(contentsOfFile path: String) throws(PromptInjectionModelError) {
+        let data: Data
+        do {
+            data = try Data(contentsOf: URL(fileURLWithPath: path), options: .mappedIfSafe)
+        } catch {
+            throw PromptInjectionModelError(
+                "cannot read the prompt-injection model at '\(path)': \(error.localizedDescription)"
+            )
+        }
+        do {
+            try self.init(serialized: [UInt8](data))
+        } catch {
+            throw PromptInjectionModelError("the prompt-injection model at '\(path)' cannot be used: \(error.message)")
+        }
+    }
+
     /// Reads a model from its file's bytes, checking the digest, the header's ranges and the length.
     init(serialized bytes: [UInt8]) throws(PromptInjectionModelError) {
         guard bytes.count > Self.magic.count + 32, Array(bytes.prefix(Self.magic.count)) == Self.magic else {

@@ -79,7 +79,7 @@ public enum PromptInjectionTraining {
     }
 
     /// The features of `text` as the trainer sees them: the normalised main text, each kind's
-    /// counts divided by the square root of that kind's total, as the scorer computes them.
+    /// counts divided by ``PromptFeatureHasher/norm(_:)`` of that kind's total, as the scorer computes them.
     static func vector(_ example: Example, hasher: PromptFeatureHasher) -> Vector {
         let normalized = PromptNormalizer.normalize(example.text)
         var collector = Collector()
