@@ -64,15 +64,7 @@ struct BotCorpusTests {
 }
 
 enum BotCorpus {
-    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")
+    static let fixtures = TestData.fixtures
 
-    static var wellKnownBots: URL? {
-        let base =
-            ProcessInfo.processInfo.environment["BULWARK_CORPORA"].map { URL(fileURLWithPath: $0) }
-            ?? URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
-                "../../../shared/corpora"
-            )
-        let url = base.appendingPathComponent("bots/well-known-bots.json").standardizedFileURL
-        return FileManager.default.fileExists(atPath: url.path) ? url : nil
-    }
+    static var wellKnownBots: URL? { TestData.sharedCorpus("bots/well-known-bots.json") }
 }

@@ -13,7 +13,7 @@ struct PromptInjectionCorpusTests {
         var isInjection: Bool
     }
 
-    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")
+    static let fixtures = TestData.fixtures
 
     static func read(_ url: URL) throws -> [Labelled] {
         let content = try String(contentsOf: url, encoding: .utf8)
@@ -26,14 +26,7 @@ struct PromptInjectionCorpusTests {
         }
     }
 
-    /// `BULWARK_CORPORA`, or `../shared/corpora` beside the checkout; `nil` when absent.
-    static var validation: URL? {
-        let base =
-            ProcessInfo.processInfo.environment["BULWARK_CORPORA"].map { URL(fileURLWithPath: $0) }
-            ?? fixtures.appendingPathComponent("../../../../shared/corpora")
-        let url = base.appendingPathComponent("prompt-injection/validation.jsonl").standardizedFileURL
-        return FileManager.default.fileExists(atPath: url.path) ? url : nil
-    }
+    static var validation: URL? { TestData.sharedCorpus("prompt-injection/validation.jsonl") }
 
     /// The share of `texts` the detector calls injections, yielding now and then so that a
     /// CPU-bound loop does not starve the other tests' tasks.
