@@ -115,6 +115,7 @@ let package = Package(
             name: "BulwarkCLITests",
             dependencies: [
                 "BulwarkCLI",
+                "BulwarkTesting",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings

@@ -1,3 +1,5 @@
+import Bulwark
+import BulwarkTesting
 import Foundation
 import Hummingbird
 import HummingbirdTesting
@@ -8,11 +10,15 @@ import Testing
 
 @Suite("bulwark demo")
 struct DemoAppTests {
+    /// Options whose clock stands still: the limits' windows are aligned to the epoch, and a test
+    /// that ran across a window's end would see its counts split between two windows.
+    static var frozenTime: BulwarkOptions { BulwarkOptions(clock: ManualClock()) }
+
     @Test("the walkthrough's requests give ALLOW, 429, 403 and a Shield 403 over a real socket")
     func walkthrough() async throws {
         let router = DemoApp.router(
-            chat: try DemoApp.chatBulwark(),
-            signup: try DemoApp.signupBulwark(),
+            chat: try DemoApp.chatBulwark(options: Self.frozenTime),
+            signup: try DemoApp.signupBulwark(options: Self.frozenTime),
             articles: try DemoApp.articlesBulwark()
         )
         let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
@@ -91,8 +97,8 @@ struct DemoAppTests {
     @Test("a long chat message spends the user's token budget")
     func tokenBudget() async throws {
         let router = DemoApp.router(
-            chat: try DemoApp.chatBulwark(),
-            signup: try DemoApp.signupBulwark(),
+            chat: try DemoApp.chatBulwark(options: Self.frozenTime),
+            signup: try DemoApp.signupBulwark(options: Self.frozenTime),
             articles: try DemoApp.articlesBulwark()
         )
         let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
