@@ -311,14 +311,18 @@ extension RuleSpecification {
             + "|tld=\(spec.requireTopLevelDomain)|literal=\(spec.allowDomainLiteral)"
     }
 
-    /// `type_` and 16 hex digits of a hash of the mode and configuration: stable across processes,
-    /// so instances sharing a store share counters for the same rule.
     private func derivedID(_ canonical: String) -> String {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in (mode.rawValue + "|" + canonical).utf8 {
-            hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3
-        }
-        let hex = String(hash, radix: 16)
-        return type + "_" + String(repeating: "0", count: 16 - hex.count) + hex
+        derivedRuleID(type: type, mode: mode, canonical: canonical)
     }
+}
+
+/// `type_` and 16 hex digits of an FNV-1a hash of the mode and configuration: stable across
+/// processes, so that instances sharing a store share the counters of the same rule.
+func derivedRuleID(type: String, mode: RuleMode, canonical: String) -> String {
+    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+    for byte in (mode.rawValue + "|" + canonical).utf8 {
+        hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3
+    }
+    let hex = String(hash, radix: 16)
+    return type + "_" + String(repeating: "0", count: 16 - hex.count) + hex
 }

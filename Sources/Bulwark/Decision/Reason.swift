@@ -18,6 +18,8 @@ public struct ReasonType: RawRepresentable, Sendable, Hashable, Codable, CustomS
     public static let promptInjection = ReasonType(rawValue: "PROMPT_INJECTION")
     /// Email validation: what the address is (invalid, disposable, free, without mail servers, …).
     public static let email = ReasonType(rawValue: "EMAIL")
+    /// A custom guard rule's result: its data, as the rule's output encodes it.
+    public static let custom = ReasonType(rawValue: "CUSTOM")
     /// A rate limit (token bucket, fixed window or sliding window).
     public static let rateLimit = ReasonType(rawValue: "RATE_LIMIT")
     /// A rule or store failed; the reason carries the message.
@@ -44,6 +46,7 @@ public struct Reason: Sendable, Hashable {
         case sensitiveInfo(SensitiveInfoReason)
         case email(EmailReason)
         case promptInjection(PromptInjectionReason)
+        case custom(CustomReason)
         case error(ErrorReason)
         case none
     }
@@ -70,6 +73,11 @@ public struct Reason: Sendable, Hashable {
     /// A PROMPT_INJECTION reason.
     public static func promptInjection(_ details: PromptInjectionReason) -> Reason {
         Reason(type: .promptInjection, details: .promptInjection(details))
+    }
+
+    /// A CUSTOM reason: what a custom guard rule reported.
+    public static func custom(_ details: CustomReason) -> Reason {
+        Reason(type: .custom, details: .custom(details))
     }
 
     /// A rate-limit reason.
@@ -142,6 +150,12 @@ public struct Reason: Sendable, Hashable {
         return nil
     }
 
+    /// The details of a `CUSTOM` reason, or `nil` for any other kind.
+    public var custom: CustomReason? {
+        if case .custom(let details) = details { return details }
+        return nil
+    }
+
     /// The error details, when this is an `ERROR` reason.
     public var error: ErrorReason? {
         if case .error(let details) = details { return details }
@@ -168,6 +182,21 @@ public struct RateLimitReason: Sendable, Hashable, Codable {
         self.reset = reset
         self.window = window
     }
+
+    /// ``reset`` as a duration: how long to wait, as in "retry in 12 s".
+    public var resetIn: Duration { .seconds(reset) }
+}
+
+/// The details of a `CUSTOM` reason: the output of a custom guard rule, as JSON.
+///
+/// In JSON: `{"type": "CUSTOM", "data": {...}}`. ``CustomGuardRule`` reads its typed output back
+/// from a decision with ``GuardRule/result(_:)``.
+public struct CustomReason: Sendable, Hashable, Codable {
+    /// The rule's output, encoded.
+    public var data: JSONValue
+
+    /// Creates custom details.
+    public init(data: JSONValue) { self.data = data }
 }
 
 /// The details of an `ERROR` reason.
@@ -194,6 +223,7 @@ extension Reason: Codable {
         case .sensitiveInfo: self = .sensitiveInfo(try SensitiveInfoReason(from: decoder))
         case .email: self = .email(try EmailReason(from: decoder))
         case .promptInjection: self = .promptInjection(try PromptInjectionReason(from: decoder))
+        case .custom: self = .custom(try CustomReason(from: decoder))
         case .error: self = Reason(type: .error, details: .error(try ErrorReason(from: decoder)))
         default: self = Reason(type: type, details: .none)
         }
@@ -211,6 +241,7 @@ extension Reason: Codable {
         case .sensitiveInfo(let details): try details.encode(to: encoder)
         case .email(let details): try details.encode(to: encoder)
         case .promptInjection(let details): try details.encode(to: encoder)
+        case .custom(let details): try details.encode(to: encoder)
         case .error(let details): try details.encode(to: encoder)
         case .none: break
         }

@@ -18,6 +18,11 @@ struct DetectPromptInjectionRule: Rule {
                 "detectPromptInjection needs a message to score: pass it as protect(detectPromptInjectionMessage:)"
             )
         }
+        return outcome(for: message)
+    }
+
+    /// Scores one text against the threshold: the whole rule, without a request (guards use it).
+    func outcome(for message: String) -> RuleOutcome {
         let score = detector.score(message)
         let detected = score >= threshold
         return RuleOutcome(

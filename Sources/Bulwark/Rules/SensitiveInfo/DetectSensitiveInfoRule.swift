@@ -15,14 +15,17 @@ struct DetectSensitiveInfoRule: Rule {
     var characteristics: [Characteristic]? { nil }
 
     func evaluate(_ context: RuleContext, fingerprint: String?) async throws -> RuleOutcome {
-        let entities: [SensitiveInfoEntity]
         if let value = context.sensitiveInfoValue {
-            entities = scanner.scan(value, detector: detector)
+            return outcome(for: value)
         } else if let body = context.request.body, let text = String(validating: body, as: UTF8.self) {
-            entities = scanner.scan(text, detector: detector)
-        } else {
-            entities = []
+            return outcome(for: text)
         }
+        return RuleOutcome(conclusion: .allow, reason: .sensitiveInfo(SensitiveInfoReason(allowed: [], denied: [])))
+    }
+
+    /// Scans one text and applies the lists: the whole rule, without a request (guards use it).
+    func outcome(for text: String) -> RuleOutcome {
+        let entities = scanner.scan(text, detector: detector)
         var reason = SensitiveInfoReason(allowed: [], denied: [])
         for entity in entities {
             if policy.denies(entity.identifiedType) {
