@@ -5,7 +5,8 @@ import ArgumentParser
 struct BulwarkCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bulwark",
-        abstract: "Runtime security for server-side Swift: decide requests against Bulwark rules.",
-        subcommands: [ProtectCommand.self, DemoCommand.self]
+        abstract:
+            "Runtime security for server-side Swift: decide requests and guarded operations against Bulwark rules.",
+        subcommands: [ProtectCommand.self, GuardCommand.self, DemoCommand.self]
     )
 }

@@ -1,3 +1,6 @@
+import ArgumentParser
+import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -45,5 +48,36 @@ struct LineReader {
                 buffer.append(contentsOf: chunk[..<count])
             }
         }
+    }
+}
+
+/// The input of `bulwark protect` and `bulwark guard`: a file, or standard input.
+struct InputFile {
+    private let descriptor: Int32
+    /// The file's lines.
+    var lines: LineReader
+
+    /// Opens `path`, or standard input when it is `nil`; a file that cannot be opened exits with status 1.
+    static func open(_ path: String?) throws -> InputFile {
+        guard let path else { return InputFile(descriptor: 0, lines: LineReader(descriptor: 0)) }
+        #if canImport(Glibc)
+        let descriptor = Glibc.open(path, O_RDONLY)
+        #else
+        let descriptor = Darwin.open(path, O_RDONLY)
+        #endif
+        guard descriptor >= 0 else {
+            FileHandle.standardError.write(Data("bulwark: cannot open input '\(path)'\n".utf8))
+            throw ExitCode(1)
+        }
+        return InputFile(descriptor: descriptor, lines: LineReader(descriptor: descriptor))
+    }
+
+    /// Closes the file (never standard input).
+    func close() {
+        #if canImport(Glibc)
+        if descriptor != 0 { _ = Glibc.close(descriptor) }
+        #else
+        if descriptor != 0 { _ = Darwin.close(descriptor) }
+        #endif
     }
 }

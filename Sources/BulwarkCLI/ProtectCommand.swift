@@ -40,16 +40,8 @@ struct ProtectCommand: AsyncParsableCommand {
             FileHandle.standardError.write(Data("bulwark: \(error)\n".utf8))
             throw ExitCode(2)
         }
-        var descriptor: Int32 = 0
-        if let input {
-            descriptor = open(input, O_RDONLY)
-            guard descriptor >= 0 else {
-                FileHandle.standardError.write(Data("bulwark: cannot open input '\(input)'\n".utf8))
-                throw ExitCode(1)
-            }
-        }
-        defer { if descriptor != 0 { close(descriptor) } }
-        var reader = LineReader(descriptor: descriptor)
+        var input = try InputFile.open(input)
+        defer { input.close() }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let output = OutputBuffer()
@@ -57,7 +49,7 @@ struct ProtectCommand: AsyncParsableCommand {
         var durations: [Int64] = []
         var slowest: (nanoseconds: Int64, id: String) = (0, "")
         let stopwatch = ContinuousClock()
-        while let line = reader.next() {
+        while let line = input.lines.next() {
             lineNumber += 1
             if line.allSatisfy({ $0 == " " || $0 == "\t" }) { continue }
             let decisionLine: DecisionLine
@@ -88,7 +80,7 @@ struct ProtectCommand: AsyncParsableCommand {
             }
             output.write(try encoder.encode(decisionLine))
             // Before waiting on more input, hand over what is decided: a pipe reader sees each answer.
-            if !reader.hasBufferedLine { output.flush() }
+            if !input.lines.hasBufferedLine { output.flush() }
         }
         output.flush()
         if stats {

@@ -8,6 +8,12 @@ enum RulesFile {
     }
 
     static func load(path: String) throws(Failure) -> BulwarkConfiguration {
+        try load(path: path, as: BulwarkConfiguration.self)
+    }
+
+    /// Reads a JSON document of any shape whose decoding throws ``BulwarkConfigurationError``
+    /// (a rules document, a guard rules document).
+    static func load<Document: Decodable>(path: String, as: Document.Type) throws(Failure) -> Document {
         let data: Data
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
@@ -15,7 +21,7 @@ enum RulesFile {
             throw Failure(description: "cannot read rules file '\(path)': \(error.localizedDescription)")
         }
         do {
-            return try JSONDecoder().decode(BulwarkConfiguration.self, from: data)
+            return try JSONDecoder().decode(Document.self, from: data)
         } catch let error as BulwarkConfigurationError {
             throw Failure(description: "invalid rules file '\(path)': \(error)")
         } catch {

@@ -97,6 +97,7 @@ extension Bulwark {
     ///   - tool: The tool's work.
     /// - Returns: What the tool returned.
     /// - Throws: ``GuardToolError`` when the guard stops the call, or what the tool throws.
+    @discardableResult
     public func guardTool<Output>(
         label: String,
         rules: [GuardRuleCall],
