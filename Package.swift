@@ -19,6 +19,7 @@ let package = Package(
         .library(name: "BulwarkHummingbird", targets: ["BulwarkHummingbird"]),
         .library(name: "BulwarkVapor", targets: ["BulwarkVapor"]),
         .library(name: "BulwarkTesting", targets: ["BulwarkTesting"]),
+        .library(name: "BulwarkMCP", targets: ["BulwarkMCP"]),
         .executable(name: "bulwark", targets: ["BulwarkCLI"]),
     ],
     dependencies: [
@@ -28,6 +29,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/vapor/vapor.git", from: "4.122.3"),
+        .package(url: "https://github.com/modelcontextprotocol/swift-sdk.git", exact: "0.12.1"),
     ],
     targets: [
         .target(
@@ -60,6 +62,35 @@ let package = Package(
                 "Bulwark",
                 .product(name: "Vapor", package: "vapor"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "BulwarkMCP",
+            dependencies: [
+                "Bulwark",
+                .product(name: "MCP", package: "swift-sdk"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Examples of guards: an MCP server whose tools are guarded, a queue worker, an agent loop.
+        .target(
+            name: "GuardExamples",
+            dependencies: [
+                "Bulwark",
+                "BulwarkMCP",
+                .product(name: "MCP", package: "swift-sdk"),
+            ],
+            path: "Examples/GuardExamples",
+            swiftSettings: swiftSettings
+        ),
+        // The example MCP server over standard input and output: `swift run bulwark-mcp-example`.
+        .executableTarget(
+            name: "bulwark-mcp-example",
+            dependencies: [
+                "GuardExamples",
+                .product(name: "MCP", package: "swift-sdk"),
+            ],
+            path: "Examples/MCPExampleServer",
             swiftSettings: swiftSettings
         ),
         .target(
@@ -108,6 +139,16 @@ let package = Package(
                 "BulwarkVapor",
                 "BulwarkTesting",
                 .product(name: "VaporTesting", package: "vapor"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "BulwarkMCPTests",
+            dependencies: [
+                "BulwarkMCP",
+                "GuardExamples",
+                "BulwarkTesting",
+                .product(name: "MCP", package: "swift-sdk"),
             ],
             swiftSettings: swiftSettings
         ),
