@@ -23,6 +23,7 @@ let benchmarks: @Sendable () -> Void = {
     sensitiveInfoBenchmarks()
     emailBenchmarks()
     promptInjectionBenchmarks()
+    guardBenchmarks()
 }
 
 /// User agents as they come: browsers (most traffic), then named bots, a tool and an unknown one.
