@@ -67,6 +67,43 @@ struct RateLimitGuard: Sendable {
     }
 }
 
+/// The algorithm of a ``TokenBucket``.
+public enum TokenBucketAlgorithm {}
+/// The algorithm of a ``FixedWindow``.
+public enum FixedWindowAlgorithm {}
+/// The algorithm of a ``SlidingWindow``.
+public enum SlidingWindowAlgorithm {}
+
+/// A rate limit for guards: ``TokenBucket``, ``FixedWindow`` or ``SlidingWindow``, called with a
+/// key and a number of units.
+///
+/// Counters are kept per bucket, configuration and key in the client's rate-limit store, so two
+/// rules with the same bucket name and different limits never share a counter.
+public struct RateLimitGuardRule<Algorithm>: GuardRule {
+    private let core: RateLimitGuard
+
+    fileprivate init(core: RateLimitGuard) { self.core = core }
+
+    /// The rule's identifier: its type and a hash of its mode, bucket and limits.
+    public var id: String { core.id }
+    /// `tokenBucket`, `fixedWindow` or `slidingWindow`.
+    public var type: String { core.type }
+    /// The rule's mode.
+    public var mode: RuleMode { core.mode }
+    /// The counters' name.
+    public var bucket: String { core.bucket }
+    /// The algorithm and its limits.
+    public var policy: RateLimitPolicy { core.policy }
+
+    /// Binds the rule to one call: take `requested` units (tokens, requests) from `key`'s counter.
+    public func callAsFunction(key: String, requested: Int = 1) -> GuardRuleCall {
+        core.call(key: key, requested: requested)
+    }
+
+    /// The rate-limit details of one of this rule's results: what is left and when it resets.
+    public func value(of result: GuardRuleResult) -> RateLimitReason? { result.reason?.rateLimit }
+}
+
 /// A token bucket for guards: `maxTokens` tokens per key, `refillRate` more at the end of every
 /// `interval`; a call takes `requested` tokens (an LLM call's token count, a tool's cost).
 ///
@@ -74,12 +111,16 @@ struct RateLimitGuard: Sendable {
 /// let budget = try TokenBucket(refillRate: 2_000, interval: .seconds(60), maxTokens: 10_000, bucket: "chat-tokens")
 /// let verdict = await bulwark.guard(label: "agent.step", rules: [budget(key: userID, requested: 1_200)])
 /// ```
-///
-/// Counters are kept per bucket, configuration and key in the client's rate-limit store, so two
-/// rules with the same bucket name and different limits never share a counter.
-public struct TokenBucket: GuardRule {
-    private let core: RateLimitGuard
+public typealias TokenBucket = RateLimitGuardRule<TokenBucketAlgorithm>
 
+/// A fixed window for guards: at most `maxRequests` units per key in each `window`, windows aligned
+/// to the Unix epoch.
+public typealias FixedWindow = RateLimitGuardRule<FixedWindowAlgorithm>
+
+/// A sliding window for guards: at most `maxRequests` units per key in any rolling `interval`.
+public typealias SlidingWindow = RateLimitGuardRule<SlidingWindowAlgorithm>
+
+extension RateLimitGuardRule where Algorithm == TokenBucketAlgorithm {
     /// Configures a token bucket.
     ///
     /// - Parameters:
@@ -96,40 +137,19 @@ public struct TokenBucket: GuardRule {
         maxTokens: Int,
         bucket: String
     ) throws(BulwarkConfigurationError) {
-        core = try RateLimitGuard(
-            type: "tokenBucket",
-            mode: mode,
-            policy: .tokenBucket(refillRate: refillRate, interval: interval, capacity: maxTokens),
-            bucket: bucket,
-            fields: ("maxTokens", "interval")
+        self.init(
+            core: try RateLimitGuard(
+                type: "tokenBucket",
+                mode: mode,
+                policy: .tokenBucket(refillRate: refillRate, interval: interval, capacity: maxTokens),
+                bucket: bucket,
+                fields: ("maxTokens", "interval")
+            )
         )
     }
-
-    /// The rule's identifier: its type and a hash of its mode, bucket and limits.
-    public var id: String { core.id }
-    /// `tokenBucket`.
-    public var type: String { core.type }
-    /// The rule's mode.
-    public var mode: RuleMode { core.mode }
-    /// The counters' name.
-    public var bucket: String { core.bucket }
-    /// The algorithm and its limits.
-    public var policy: RateLimitPolicy { core.policy }
-
-    /// Binds the rule to one call: take `requested` tokens from `key`'s bucket.
-    public func callAsFunction(key: String, requested: Int = 1) -> GuardRuleCall {
-        core.call(key: key, requested: requested)
-    }
-
-    /// The rate-limit details of one of this rule's results.
-    public func value(of result: GuardRuleResult) -> RateLimitReason? { result.reason?.rateLimit }
 }
 
-/// A fixed window for guards: at most `maxRequests` units per key in each `window`, windows aligned
-/// to the Unix epoch.
-public struct FixedWindow: GuardRule {
-    private let core: RateLimitGuard
-
+extension RateLimitGuardRule where Algorithm == FixedWindowAlgorithm {
     /// Configures a fixed window.
     ///
     /// - Parameters:
@@ -146,39 +166,19 @@ public struct FixedWindow: GuardRule {
     )
         throws(BulwarkConfigurationError)
     {
-        core = try RateLimitGuard(
-            type: "fixedWindow",
-            mode: mode,
-            policy: .fixedWindow(max: maxRequests, window: window),
-            bucket: bucket,
-            fields: ("maxRequests", "window")
+        self.init(
+            core: try RateLimitGuard(
+                type: "fixedWindow",
+                mode: mode,
+                policy: .fixedWindow(max: maxRequests, window: window),
+                bucket: bucket,
+                fields: ("maxRequests", "window")
+            )
         )
     }
-
-    /// The rule's identifier: its type and a hash of its mode, bucket and limits.
-    public var id: String { core.id }
-    /// `fixedWindow`.
-    public var type: String { core.type }
-    /// The rule's mode.
-    public var mode: RuleMode { core.mode }
-    /// The counters' name.
-    public var bucket: String { core.bucket }
-    /// The algorithm and its limits.
-    public var policy: RateLimitPolicy { core.policy }
-
-    /// Binds the rule to one call: count `requested` units against `key`'s window.
-    public func callAsFunction(key: String, requested: Int = 1) -> GuardRuleCall {
-        core.call(key: key, requested: requested)
-    }
-
-    /// The rate-limit details of one of this rule's results.
-    public func value(of result: GuardRuleResult) -> RateLimitReason? { result.reason?.rateLimit }
 }
 
-/// A sliding window for guards: at most `maxRequests` units per key in any rolling `interval`.
-public struct SlidingWindow: GuardRule {
-    private let core: RateLimitGuard
-
+extension RateLimitGuardRule where Algorithm == SlidingWindowAlgorithm {
     /// Configures a sliding window.
     ///
     /// - Parameters:
@@ -195,31 +195,14 @@ public struct SlidingWindow: GuardRule {
     )
         throws(BulwarkConfigurationError)
     {
-        core = try RateLimitGuard(
-            type: "slidingWindow",
-            mode: mode,
-            policy: .slidingWindow(max: maxRequests, interval: interval),
-            bucket: bucket,
-            fields: ("maxRequests", "interval")
+        self.init(
+            core: try RateLimitGuard(
+                type: "slidingWindow",
+                mode: mode,
+                policy: .slidingWindow(max: maxRequests, interval: interval),
+                bucket: bucket,
+                fields: ("maxRequests", "interval")
+            )
         )
     }
-
-    /// The rule's identifier: its type and a hash of its mode, bucket and limits.
-    public var id: String { core.id }
-    /// `slidingWindow`.
-    public var type: String { core.type }
-    /// The rule's mode.
-    public var mode: RuleMode { core.mode }
-    /// The counters' name.
-    public var bucket: String { core.bucket }
-    /// The algorithm and its limits.
-    public var policy: RateLimitPolicy { core.policy }
-
-    /// Binds the rule to one call: count `requested` units against `key`'s rolling interval.
-    public func callAsFunction(key: String, requested: Int = 1) -> GuardRuleCall {
-        core.call(key: key, requested: requested)
-    }
-
-    /// The rate-limit details of one of this rule's results.
-    public func value(of result: GuardRuleResult) -> RateLimitReason? { result.reason?.rateLimit }
 }
