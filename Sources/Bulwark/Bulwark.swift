@@ -240,27 +240,14 @@ public final class Bulwark: Sendable {
         ip: IPDetails,
         now: Timestamp
     ) -> Decision {
-        let conclusion: Conclusion
-        let reason: Reason
-        var ttl = 0
-        if let denial {
-            conclusion = .deny
-            reason = denial.reason ?? .none
-            ttl = denial.ttl
-        } else if let error {
-            conclusion = options.failureMode.closed ? .deny : .error
-            reason = error.reason ?? .error("\(error.type) failed")
-        } else {
-            conclusion = .allow
-            reason = results.last { $0.mode == .live && $0.reason != nil }?.reason ?? .none
-        }
+        let (conclusion, reason) = options.failureMode.conclude(results: results, denial: denial, error: error)
         return Decision(
             id: Decision.localID(at: now),
             conclusion: conclusion,
             reason: reason,
             results: results,
             ip: ip,
-            ttl: ttl
+            ttl: denial?.ttl ?? 0
         )
     }
 }

@@ -136,14 +136,7 @@ public struct MCPToolGuard: Sendable {
 
     /// The error result for a decision that stops the call, or `nil` when the call may go on.
     public func refusal(for decision: GuardDecision) -> CallTool.Result? {
-        let stop: GuardToolError
-        if decision.isError, !failure.failsOpenForTools || decision.isDenied {
-            stop = .unavailable(decision)
-        } else if decision.isDenied {
-            stop = .denied(decision)
-        } else {
-            return nil
-        }
+        guard let stop = GuardToolError(stopping: decision, onFailure: failure) else { return nil }
         var message = stop.description
         if decision.results.contains(where: { $0.isDenied && $0.reason?.type == .promptInjection }),
             decision.metadata["mcp.stage"] == "output"
@@ -184,9 +177,4 @@ public struct MCPToolGuard: Sendable {
         }
         return parts.joined(separator: "\n\n")
     }
-}
-
-extension GuardFailurePolicy {
-    /// Whether a tool runs when a guard rule fails.
-    var failsOpenForTools: Bool { self == .failOpen }
 }

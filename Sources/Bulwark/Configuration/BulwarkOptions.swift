@@ -61,3 +61,29 @@ public struct BulwarkOptions: Sendable {
         self.logger = logger
     }
 }
+
+/// A rule's part in a decision, as concluding the decision reads it: a request's ``RuleResult`` or a
+/// guard's ``GuardRuleResult``.
+protocol ConcludableResult {
+    var type: String { get }
+    var mode: RuleMode { get }
+    var reason: Reason? { get }
+}
+
+extension RuleResult: ConcludableResult {}
+extension GuardRuleResult: ConcludableResult {}
+
+extension BulwarkOptions.FailureMode {
+    /// What a decision concludes, and why: DENY with the first LIVE denial's reason; else, when a
+    /// rule failed, ERROR (DENY when failing closed) with its error; else ALLOW with the reason of
+    /// the last LIVE rule that gave one. `protect` and guards conclude alike.
+    func conclude<Result: ConcludableResult>(
+        results: [Result],
+        denial: Result?,
+        error: Result?
+    ) -> (conclusion: Conclusion, reason: Reason) {
+        if let denial { return (.deny, denial.reason ?? .none) }
+        if let error { return (closed ? .deny : .error, error.reason ?? .error("\(error.type) failed")) }
+        return (.allow, results.last { $0.mode == .live && $0.reason != nil }?.reason ?? .none)
+    }
+}

@@ -110,18 +110,7 @@ extension Bulwark {
             if result.conclusion == .error, firstError == nil { firstError = result }
             results.append(result)
         }
-        let conclusion: Conclusion
-        let reason: Reason
-        if let denial {
-            conclusion = .deny
-            reason = denial.reason ?? .none
-        } else if let firstError {
-            conclusion = options.failureMode.closed ? .deny : .error
-            reason = firstError.reason ?? .error("\(firstError.type) failed")
-        } else {
-            conclusion = .allow
-            reason = results.last { $0.mode == .live && $0.reason != nil }?.reason ?? .none
-        }
+        let (conclusion, reason) = options.failureMode.conclude(results: results, denial: denial, error: firstError)
         return GuardDecision(
             id: GuardDecision.makeID(at: now),
             label: label,

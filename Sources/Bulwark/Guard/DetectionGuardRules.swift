@@ -25,6 +25,24 @@ extension RuleSpecification {
     }
 }
 
+/// A request rule that can also decide on one text alone, as the detection guards use it.
+protocol TextRule: Rule {
+    func outcome(for text: String) -> RuleOutcome
+}
+
+extension DetectPromptInjectionRule: TextRule {}
+extension DetectSensitiveInfoRule: TextRule {}
+
+extension TextRule {
+    /// Binds the rule to one guard call on `text`.
+    func guardCall(_ text: String) -> GuardRuleCall {
+        GuardRuleCall(ruleId: id, type: type, mode: mode, cost: cost) { [self] _ in
+            let outcome = outcome(for: text)
+            return GuardOutcome(conclusion: outcome.conclusion, reason: outcome.reason, output: nil)
+        }
+    }
+}
+
 /// Prompt-injection detection for guards: scores a text (a tool's input, a fetched page, a tool's
 /// result before it returns to the model) and denies when the score reaches the threshold.
 ///
@@ -65,12 +83,7 @@ public struct DetectPromptInjection: GuardRule {
     public var threshold: Double { rule.threshold }
 
     /// Binds the rule to one call: score `text`.
-    public func callAsFunction(_ text: String) -> GuardRuleCall {
-        GuardRuleCall(ruleId: rule.id, type: rule.type, mode: rule.mode, cost: .scan) { [rule] _ in
-            let outcome = rule.outcome(for: text)
-            return GuardOutcome(conclusion: outcome.conclusion, reason: outcome.reason, output: nil)
-        }
-    }
+    public func callAsFunction(_ text: String) -> GuardRuleCall { rule.guardCall(text) }
 
     /// The score and verdict of one of this rule's results.
     public func value(of result: GuardRuleResult) -> PromptInjectionReason? { result.reason?.promptInjection }
@@ -132,12 +145,7 @@ public struct LocalDetectSensitiveInfo: GuardRule {
     public var mode: RuleMode { rule.mode }
 
     /// Binds the rule to one call: scan `text`.
-    public func callAsFunction(_ text: String) -> GuardRuleCall {
-        GuardRuleCall(ruleId: rule.id, type: rule.type, mode: rule.mode, cost: .scan) { [rule] _ in
-            let outcome = rule.outcome(for: text)
-            return GuardOutcome(conclusion: outcome.conclusion, reason: outcome.reason, output: nil)
-        }
-    }
+    public func callAsFunction(_ text: String) -> GuardRuleCall { rule.guardCall(text) }
 
     /// The entities found by one of this rule's results.
     public func value(of result: GuardRuleResult) -> SensitiveInfoReason? { result.reason?.sensitiveInfo }

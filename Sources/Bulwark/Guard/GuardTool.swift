@@ -5,6 +5,19 @@ public enum GuardToolError: Error, Sendable, CustomStringConvertible {
     /// A rule failed and the tool fails closed: the decision carries the error.
     case unavailable(GuardDecision)
 
+    /// Why a decision stops a tool, or `nil` when the tool may run: ``unavailable(_:)`` when an
+    /// error decided (the client fails closed) or a rule failed and `onFailure` fails closed,
+    /// ``denied(_:)`` when a LIVE rule denied.
+    public init?(stopping decision: GuardDecision, onFailure: GuardFailurePolicy) {
+        if decision.isError, !onFailure.failsOpen || decision.isDenied {
+            self = .unavailable(decision)
+        } else if decision.isDenied {
+            self = .denied(decision)
+        } else {
+            return nil
+        }
+    }
+
     /// The guard's decision.
     public var decision: GuardDecision {
         switch self {
@@ -82,8 +95,7 @@ extension Bulwark {
         onFailure: GuardFailurePolicy = .failClosed
     ) async throws(GuardToolError) -> GuardDecision {
         let decision = await self.guard(label: label, rules: rules, metadata: metadata)
-        if decision.isError, !onFailure.failsOpen || decision.isDenied { throw .unavailable(decision) }
-        if decision.isDenied { throw .denied(decision) }
+        if let stop = GuardToolError(stopping: decision, onFailure: onFailure) { throw stop }
         return decision
     }
 
