@@ -20,12 +20,15 @@ let package = Package(
         .library(name: "BulwarkVapor", targets: ["BulwarkVapor"]),
         .library(name: "BulwarkTesting", targets: ["BulwarkTesting"]),
         .library(name: "BulwarkMCP", targets: ["BulwarkMCP"]),
+        .library(name: "BulwarkRedis", targets: ["BulwarkRedis"]),
         .executable(name: "bulwark", targets: ["BulwarkCLI"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/vapor/vapor.git", from: "4.122.3"),
@@ -61,6 +64,20 @@ let package = Package(
             dependencies: [
                 "Bulwark",
                 .product(name: "Vapor", package: "vapor"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The Redis rate-limit store, with its own RESP client on SwiftNIO (no Redis client is among
+        // the packages Bulwark may depend on).
+        .target(
+            name: "BulwarkRedis",
+            dependencies: [
+                "Bulwark",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -103,6 +120,7 @@ let package = Package(
             dependencies: [
                 "Bulwark",
                 "BulwarkHummingbird",
+                "BulwarkRedis",
                 "BulwarkTesting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -149,6 +167,20 @@ let package = Package(
                 "GuardExamples",
                 "BulwarkTesting",
                 .product(name: "MCP", package: "swift-sdk"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "BulwarkRedisTests",
+            dependencies: [
+                "BulwarkRedis",
+                "BulwarkTesting",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),

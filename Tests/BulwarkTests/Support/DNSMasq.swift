@@ -1,5 +1,5 @@
+import BulwarkTesting
 import Foundation
-import Synchronization
 
 @testable import Bulwark
 
@@ -23,10 +23,8 @@ import Darwin
 ///
 /// Tests that need it carry `.enabled(if: DNSMasq.shouldRun)`: they are skipped where dnsmasq is not
 /// installed, unless `BULWARK_REQUIRE_SERVICES=1` (as in CI), where they run and fail saying why.
-///
-/// It is spawned with `posix_spawn` rather than Foundation's `Process`: dnsmasq closes the file
-/// descriptors it inherits, which on Linux makes `Process` take it for exited and block its monitor
-/// thread in `waitpid`, and the child gets an empty signal mask so that SIGTERM reaches it.
+/// It runs as a ``ChildProcess`` (dnsmasq closes the descriptors it inherits, which Foundation's
+/// `Process` mistakes for an exit).
 final class DNSMasq: Sendable {
     /// One record option.
     enum Record: Sendable {
@@ -53,12 +51,10 @@ final class DNSMasq: Sendable {
         }
     }
 
-    struct Failure: Error, CustomStringConvertible {
-        let description: String
-    }
+    typealias Failure = ChildProcess.Failure
 
     /// Whether the environment insists on the services (CI sets `BULWARK_REQUIRE_SERVICES=1`).
-    static var isRequired: Bool { ProcessInfo.processInfo.environment["BULWARK_REQUIRE_SERVICES"] == "1" }
+    static var isRequired: Bool { ChildProcess.servicesRequired }
 
     /// Whether tests that need dnsmasq should run: it is installed, or it is required (and its absence
     /// must fail the tests).
@@ -67,10 +63,10 @@ final class DNSMasq: Sendable {
     /// The dnsmasq executable: `/usr/sbin/dnsmasq` (Debian's `dnsmasq-base`), the usual other places,
     /// then `PATH`.
     static func binaryPath() -> String? {
-        var candidates = ["/usr/sbin/dnsmasq", "/usr/local/sbin/dnsmasq", "/opt/homebrew/sbin/dnsmasq"]
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? ""
-        candidates += path.split(separator: ":").map { "\($0)/dnsmasq" }
-        return candidates.first { FileManager.default.isExecutableFile(atPath: $0) }
+        ChildProcess.find(
+            "dnsmasq",
+            in: ["/usr/sbin/dnsmasq", "/usr/local/sbin/dnsmasq", "/opt/homebrew/sbin/dnsmasq"]
+        )
     }
 
     /// The port it listens on, on 127.0.0.1.
@@ -78,15 +74,11 @@ final class DNSMasq: Sendable {
     /// `127.0.0.1:port`, for ``UDPDNSResolver/init(nameservers:timeout:attempts:eventLoopGroup:)``.
     var nameserver: String { "127.0.0.1:\(port)" }
 
-    private let pid: pid_t
-    private let logPath: String
-    /// Whether the child has been reaped (it exited, or `stop()` ended it).
-    private let reaped = Mutex(false)
+    private let process: ChildProcess
 
-    private init(pid: pid_t, port: Int, logPath: String) {
-        self.pid = pid
+    private init(process: ChildProcess, port: Int) {
+        self.process = process
         self.port = port
-        self.logPath = logPath
     }
 
     deinit { stop() }
@@ -99,7 +91,7 @@ final class DNSMasq: Sendable {
     ) async throws -> DNSMasq {
         guard let binary = binaryPath() else {
             throw Failure(
-                description: "dnsmasq is required (BULWARK_REQUIRE_SERVICES=1) but was not found in /usr/sbin, "
+                "dnsmasq is required (BULWARK_REQUIRE_SERVICES=1) but was not found in /usr/sbin, "
                     + "/usr/local/sbin or PATH: install it (apt-get install dnsmasq-base)"
             )
         }
@@ -116,92 +108,21 @@ final class DNSMasq: Sendable {
             arguments += localDomains.map { "--local=/\($0)/" }
             arguments += records.map(\.argument)
 
-            let logPath = FileManager.default.temporaryDirectory
-                .appendingPathComponent("bulwark-dnsmasq-\(UUID().uuidString).log").path
-            let pid = try spawn(binary, arguments: arguments, logPath: logPath)
-            let server = DNSMasq(pid: pid, port: port, logPath: logPath)
+            let server = DNSMasq(process: try ChildProcess(binary, arguments: arguments), port: port)
             if try await server.waitUntilAnswering(within: .seconds(5)) { return server }
             lastLog = server.log
             server.stop()
         }
-        throw Failure(description: "dnsmasq did not start answering: \(lastLog)")
+        throw Failure("dnsmasq did not start answering: \(lastLog)")
     }
 
     /// What dnsmasq wrote to standard error.
-    var log: String {
-        (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
-    }
+    var log: String { process.log }
 
     /// Stops dnsmasq (SIGTERM, then SIGKILL after 2 seconds) and reaps it; safe to call more than once.
-    func stop() {
-        reaped.withLock { reaped in
-            guard !reaped else { return }
-            _ = kill(pid, SIGTERM)
-            let deadline = ContinuousClock.now.advanced(by: .seconds(2))
-            var status: Int32 = 0
-            while waitpid(pid, &status, WNOHANG) == 0 {
-                if ContinuousClock.now > deadline {
-                    _ = kill(pid, SIGKILL)
-                    _ = waitpid(pid, &status, 0)
-                    break
-                }
-                usleep(10_000)
-            }
-            reaped = true
-        }
-        try? FileManager.default.removeItem(atPath: logPath)
-    }
+    func stop() { process.stop() }
 
-    /// Whether dnsmasq is still running (reaping it if it has exited).
-    private var isRunning: Bool {
-        reaped.withLock { reaped in
-            guard !reaped else { return false }
-            var status: Int32 = 0
-            if waitpid(pid, &status, WNOHANG) == 0 { return true }
-            reaped = true
-            return false
-        }
-    }
-
-    /// Starts `binary` with standard output and error to `logPath`, standard input from `/dev/null`,
-    /// an empty signal mask and default signal handlers.
-    private static func spawn(_ binary: String, arguments: [String], logPath: String) throws -> pid_t {
-        #if canImport(Darwin)
-        var actions: posix_spawn_file_actions_t?
-        var attributes: posix_spawnattr_t?
-        #else
-        var actions = posix_spawn_file_actions_t()
-        var attributes = posix_spawnattr_t()
-        #endif
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, logPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        posix_spawn_file_actions_adddup2(&actions, 1, 2)
-
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var mask = sigset_t()
-        sigemptyset(&mask)
-        posix_spawnattr_setsigmask(&attributes, &mask)
-        var defaults = sigset_t()
-        sigemptyset(&defaults)
-        for signal in [SIGTERM, SIGINT, SIGHUP, SIGPIPE, SIGCHLD, SIGUSR1, SIGUSR2, SIGALRM] {
-            sigaddset(&defaults, signal)
-        }
-        posix_spawnattr_setsigdefault(&attributes, &defaults)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-
-        let cArguments = ([binary] + arguments).map { strdup($0) }
-        defer { cArguments.forEach { free($0) } }
-        let argv = cArguments + [nil]
-        var pid: pid_t = 0
-        let result = posix_spawn(&pid, binary, &actions, &attributes, argv, environ)
-        guard result == 0 else {
-            throw Failure(description: "cannot start \(binary): \(String(cString: strerror(result)))")
-        }
-        return pid
-    }
+    private var isRunning: Bool { process.isRunning }
 
     /// Polls with a query until dnsmasq answers anything at all; `false` if it exits or time runs out.
     private func waitUntilAnswering(within limit: Duration) async throws -> Bool {

@@ -1,0 +1,164 @@
+import BulwarkTesting
+import NIOCore
+import Testing
+
+@testable import BulwarkRedis
+
+@Suite("Redis client against a real redis-server", .enabled(if: RedisServer.shouldRun))
+struct RedisClientTests {
+    func client(_ url: String, timeout: Duration = .milliseconds(500), poolSize: Int = 2) throws -> RedisClient {
+        var configuration = try RedisConfiguration(url: url)
+        configuration.commandTimeout = timeout
+        configuration.poolSize = poolSize
+        return try RedisClient(configuration: configuration)
+    }
+
+    @Test("commands from many tasks are pipelined and every reply reaches its caller")
+    func pipelining() async throws {
+        let server = try await RedisServer.start()
+        defer { server.stop() }
+        let client = try client(server.url)
+        #expect(try await client.send(RedisCommand("PING")) == .simpleString("PONG"))
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for task in 0..<64 {
+                group.addTask {
+                    for index in 0..<50 {
+                        let key = "k\(task)-\(index)"
+                        _ = try await client.send(RedisCommand("SET", key, "v\(task)-\(index)"))
+                        let value = try await client.send(RedisCommand("GET", key))
+                        #expect(value.string == "v\(task)-\(index)")
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        #expect(try await client.send(RedisCommand("DBSIZE")).integer == 3_200)
+        #expect(try await client.send(RedisCommand("GET", "missing")) == .null)
+        await client.shutdown()
+    }
+
+    @Test("an error reply is a serverError with the server's message, and the connection goes on")
+    func serverError() async throws {
+        let server = try await RedisServer.start()
+        defer { server.stop() }
+        let client = try client(server.url)
+        await #expect {
+            _ = try await client.send(RedisCommand("EVALSHA", "0000000000000000000000000000000000000000", "0"))
+        } throws: { error in
+            (error as? RedisError)?.isNoScript == true
+        }
+        await #expect(throws: RedisError.self) { _ = try await client.send(RedisCommand("NO-SUCH-COMMAND")) }
+        #expect(try await client.send(RedisCommand("ECHO", "still here")).string == "still here")
+        // The digest Redis gives a script is the one the store computes.
+        let sha = try await client.send(RedisCommand("SCRIPT", "LOAD", RateLimitScripts.tokenBucket))
+        #expect(sha.string == SHA1.hexDigest(RateLimitScripts.tokenBucket))
+    }
+
+    @Test("AUTH with a password and with an ACL user, SELECT, and a wrong password failing the handshake")
+    func authenticationAndDatabase() async throws {
+        let server = try await RedisServer.start(password: "s3cret")
+        defer { server.stop() }
+        let client = try client(server.url + "/5")
+        _ = try await client.send(RedisCommand("SET", "where", "five"))
+        #expect(try await client.send(RedisCommand("CLIENT", "INFO")).string?.contains("db=5") == true)
+        let other = try self.client(server.url + "/0")
+        #expect(try await other.send(RedisCommand("GET", "where")) == .null)
+
+        _ = try await client.send(RedisCommand("ACL", "SETUSER", "limiter", "on", ">pa ss", "~*", "+@all"))
+        let user = try self.client("redis://limiter:pa%20ss@127.0.0.1:\(server.port)")
+        #expect(try await user.send(RedisCommand("ACL", "WHOAMI")).string == "limiter")
+
+        let wrong = try self.client("redis://:nope@127.0.0.1:\(server.port)")
+        do {
+            _ = try await wrong.send(RedisCommand("PING"))
+            Issue.record("a wrong password was accepted")
+        } catch {
+            #expect(error.code == .connectionFailed, "\(error)")
+            #expect(error.message.contains("WRONGPASS") || error.message.contains("invalid"), "\(error)")
+            #expect(!error.description.contains("nope"))
+        }
+        let none = try self.client("redis://127.0.0.1:\(server.port)")
+        await #expect { _ = try await none.send(RedisCommand("PING")) } throws: { error in
+            (error as? RedisError)?.message.contains("NOAUTH") == true
+        }
+    }
+
+    @Test("a frozen server: calls time out by the deadline, and the client recovers when it thaws")
+    func timeout() async throws {
+        let server = try await RedisServer.start()
+        defer { server.stop() }
+        let client = try client(server.url, timeout: .milliseconds(100))
+        _ = try await client.send(RedisCommand("PING"))
+        server.pause()
+        let clock = ContinuousClock()
+        try await withThrowingTaskGroup(of: Duration.self) { group in
+            for _ in 0..<32 {
+                group.addTask {
+                    let started = clock.now
+                    do {
+                        _ = try await client.send(RedisCommand("PING"))
+                        Issue.record("a frozen server answered")
+                    } catch let error as RedisError {
+                        #expect(error.code == .timeout || error.code == .connectionClosed, "\(error)")
+                    }
+                    return started.duration(to: clock.now)
+                }
+            }
+            for try await elapsed in group {
+                #expect(elapsed < .milliseconds(400), "a call took \(elapsed) with a 100 ms timeout")
+            }
+        }
+        server.resume()
+        try await eventually { _ = try await client.send(RedisCommand("PING")) }
+    }
+
+    @Test("a server that is down fails calls fast; a restarted one is reconnected to by itself")
+    func downAndBack() async throws {
+        let server = try await RedisServer.start()
+        defer { server.stop() }
+        let client = try client(server.url, timeout: .milliseconds(100))
+        _ = try await client.send(RedisCommand("SET", "a", "1"))
+        server.stop(immediately: true)
+        let clock = ContinuousClock()
+        var codes: Set<RedisError.Code> = []
+        for _ in 0..<50 {
+            let started = clock.now
+            do {
+                _ = try await client.send(RedisCommand("PING"))
+                Issue.record("a stopped server answered")
+            } catch {
+                codes.insert(error.code)
+            }
+            #expect(started.duration(to: clock.now) < .milliseconds(400))
+        }
+        #expect(codes.isSubset(of: [.connectionFailed, .connectionClosed, .unavailable, .timeout]), "\(codes)")
+        #expect(codes.contains(.unavailable), "backoff should fail calls without trying: \(codes)")
+        try await server.restart()
+        try await eventually { _ = try await client.send(RedisCommand("PING")) }
+    }
+
+    @Test("after shutdown, calls fail with shutDown")
+    func shutdown() async throws {
+        let server = try await RedisServer.start()
+        defer { server.stop() }
+        let client = try client(server.url)
+        _ = try await client.send(RedisCommand("PING"))
+        await client.shutdown()
+        await #expect { _ = try await client.send(RedisCommand("PING")) } throws: { error in
+            (error as? RedisError)?.code == .shutDown
+        }
+    }
+}
+
+/// Retries `body` every 20 ms for up to 5 seconds, until it does not throw.
+func eventually(_ body: () async throws -> Void) async throws {
+    let deadline = ContinuousClock.now.advanced(by: .seconds(5))
+    while true {
+        do {
+            return try await body()
+        } catch {
+            if ContinuousClock.now > deadline { throw error }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+    }
+}
