@@ -7,6 +7,6 @@ struct BulwarkCommand: AsyncParsableCommand {
         commandName: "bulwark",
         abstract:
             "Runtime security for server-side Swift: decide requests and guarded operations against Bulwark rules.",
-        subcommands: [ProtectCommand.self, GuardCommand.self, DemoCommand.self]
+        subcommands: [ProtectCommand.self, GuardCommand.self, DemoCommand.self, RedisLoadCommand.self]
     )
 }

@@ -26,13 +26,15 @@ struct GuardCommand: AsyncParsableCommand {
     @Option(name: .long, help: "The guard JSONL file (standard input when absent).")
     var input: String?
 
+    @OptionGroup var redisOptions: RedisOptions
+
     func run() async throws {
         let clock = ReplayClock()
         let ruleSet: GuardRuleSet
         let bulwark: Bulwark
         do {
             ruleSet = try RulesFile.load(path: rules, as: GuardRuleSet.self)
-            bulwark = try Bulwark(rules: [], options: BulwarkOptions(clock: clock))
+            bulwark = try Bulwark(rules: [], options: BulwarkOptions(clock: clock, rateLimitStore: try redisOptions.store()))
         } catch {
             FileHandle.standardError.write(Data("bulwark: \(error)\n".utf8))
             throw ExitCode(2)

@@ -13,6 +13,8 @@ struct ProtectCommand: AsyncParsableCommand {
             time (Unix seconds: the clock is set to it before the line, so rate limits replay exactly).
             Each output line is the decision JSON plus "requestId". A malformed line gives an ERROR
             decision and the run goes on. An invalid rules file exits with status 2.
+            With --redis, rate-limit state is kept in Redis and shared by every process using it; rate
+            limits then run on the Redis server's clock unless --redis-clock input.
             """
     )
 
@@ -21,6 +23,8 @@ struct ProtectCommand: AsyncParsableCommand {
 
     @Option(name: .long, help: "The request JSONL file (standard input when absent).")
     var input: String?
+
+    @OptionGroup var redisOptions: RedisOptions
 
     @Flag(
         name: .long,
@@ -35,7 +39,10 @@ struct ProtectCommand: AsyncParsableCommand {
         let bulwark: Bulwark
         do {
             configuration = try RulesFile.load(path: rules)
-            bulwark = try Bulwark(configuration: configuration, options: BulwarkOptions(clock: clock))
+            bulwark = try Bulwark(
+                configuration: configuration,
+                options: BulwarkOptions(clock: clock, rateLimitStore: try redisOptions.store())
+            )
         } catch {
             FileHandle.standardError.write(Data("bulwark: \(error)\n".utf8))
             throw ExitCode(2)

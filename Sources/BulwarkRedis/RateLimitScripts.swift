@@ -28,6 +28,8 @@ enum RateLimitScripts {
           now = tonumber(ARGV[5])
         end
         local TWO53 = 9007199254740992
+        -- The longest wait reported, in µs (2^53 - 1), as in the in-memory store.
+        local CAP = TWO53 - 1
         -- floor(a / b) and the remainder, exact for integers below 2^53 and b > 0.
         local function divmod(a, b)
           local q = math.floor(a / b)
@@ -87,8 +89,8 @@ enum RateLimitScripts {
             local next_refill = refilled + interval - now
             local function time_until(target)
               if target <= tokens then return 0 end
-              local refills = divmod(target - tokens + rate - 1, rate)
-              return next_refill + (refills - 1) * interval
+              local refills = divmod(target - tokens - 1, rate) + 1
+              return math.min(CAP, next_refill + (refills - 1) * interval)
             end
             local reset
             if allowed or requested > max then reset = time_until(max) else reset = time_until(requested) end

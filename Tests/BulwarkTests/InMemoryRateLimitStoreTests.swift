@@ -1,6 +1,7 @@
-import Bulwark
 import BulwarkTesting
 import Testing
+
+@testable import Bulwark
 
 @Suite("In-memory rate-limit store")
 struct InMemoryRateLimitStoreTests {
@@ -109,5 +110,19 @@ struct InMemoryRateLimitStoreTests {
             now: later.advanced(by: .nanoseconds(full.resetNanoseconds))
         )
         #expect(retried.allowed)
+    }
+
+    @Test("a bucket far from full at a slow refill reports a capped wait instead of overflowing")
+    func cappedWait() {
+        let store = InMemoryRateLimitStore()
+        let now = Timestamp(secondsSinceEpoch: 1_800_000_000)
+        // 30,000 tokens at one a month: refilling all of them takes 2,500 years, past Int64 nanoseconds.
+        let bucket = RateLimitPolicy.tokenBucket(refillRate: 1, interval: .seconds(30 * 86_400), capacity: 30_000)
+        let emptied = store.consumeNow(key: "slow", policy: bucket, requested: 30_000, now: now)
+        #expect(emptied.allowed && emptied.remaining == 0)
+        #expect(emptied.resetNanoseconds == RateLimitState.maximumNanoseconds)
+        #expect(emptied.blockedNanoseconds == 30 * 86_400 * 1_000_000_000)
+        let denied = store.consumeNow(key: "slow", policy: bucket, requested: 1, now: now)
+        #expect(!denied.allowed && denied.resetNanoseconds == 30 * 86_400 * 1_000_000_000)
     }
 }

@@ -50,11 +50,14 @@ enum RateLimitState: Sendable, Hashable {
         let allowed = tokens >= requested
         if allowed { tokens -= requested }
         let nextRefill = refilledAt + interval - now
-        // The time until `tokens` reaches `target`, refill by refill.
+        // The time until `tokens` reaches `target`, refill by refill (capped: a bucket refilled by one
+        // token a month and missing millions would overflow).
         func timeUntil(_ target: Int) -> Int64 {
             guard target > tokens else { return 0 }
-            let refills = Int64((target - tokens + rate - 1) / rate)
-            return nextRefill + (refills - 1) * interval
+            let refills = Int64((target - tokens - 1) / rate) + 1
+            let (wait, overflow) = (refills - 1).multipliedReportingOverflow(by: interval)
+            guard !overflow, wait < maximumNanoseconds - nextRefill else { return maximumNanoseconds }
+            return nextRefill + wait
         }
         let reset = allowed || requested > capacity ? timeUntil(capacity) : timeUntil(requested)
         let outcome = RateLimitOutcome(
@@ -64,7 +67,7 @@ enum RateLimitState: Sendable, Hashable {
             resetNanoseconds: reset,
             blockedNanoseconds: tokens == 0 ? nextRefill : 0
         )
-        return (outcome, .tokenBucket(tokens: tokens, refilledAt: refilledAt), now + timeUntil(capacity))
+        return (outcome, .tokenBucket(tokens: tokens, refilledAt: refilledAt), saturatingSum(now, timeUntil(capacity)))
     }
 
     private static func fixedWindow(
@@ -88,7 +91,7 @@ enum RateLimitState: Sendable, Hashable {
             resetNanoseconds: reset,
             blockedNanoseconds: remaining == 0 ? reset : 0
         )
-        return (outcome, .fixedWindow(start: start, count: count), start + window)
+        return (outcome, .fixedWindow(start: start, count: count), saturatingSum(start, window))
     }
 
     private static func slidingWindow(
@@ -134,7 +137,18 @@ enum RateLimitState: Sendable, Hashable {
             resetNanoseconds: allowed ? interval - elapsed : timeUntilFits(requested),
             blockedNanoseconds: remaining == 0 ? timeUntilFits(1) : 0
         )
-        return (outcome, .slidingWindow(start: start, current: current, previous: previous), start + 2 * interval)
+        let expiresAt = saturatingSum(saturatingSum(start, interval), interval)
+        return (outcome, .slidingWindow(start: start, current: current, previous: previous), expiresAt)
+    }
+
+    /// The longest wait an outcome reports, 2^53 − 1 µs (about 285 years): the Redis store's Lua
+    /// scripts count microseconds in doubles, exact up to there, and cap at the same value.
+    static let maximumNanoseconds: Int64 = ((1 << 53) - 1) * 1000
+
+    @inline(__always)
+    static func saturatingSum(_ a: Int64, _ b: Int64) -> Int64 {
+        let (sum, overflow) = a.addingReportingOverflow(b)
+        return overflow ? (b > 0 ? .max : .min) : sum
     }
 
     /// `floor(count × remaining / interval)`: the part of a window's count still inside the rolling interval.
