@@ -18,6 +18,7 @@ let package = Package(
             name: "BulwarkBenchmarks",
             dependencies: [
                 .product(name: "Bulwark", package: "bulwark"),
+                .product(name: "BulwarkRedis", package: "bulwark"),
                 .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ],

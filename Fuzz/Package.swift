@@ -8,12 +8,17 @@ let package = Package(
     name: "BulwarkFuzz",
     platforms: [.macOS(.v15)],
     dependencies: [
-        .package(name: "bulwark", path: "..")
+        .package(name: "bulwark", path: ".."),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
     ],
     targets: [
         .executableTarget(
             name: "ParsersFuzzer",
-            dependencies: [.product(name: "Bulwark", package: "bulwark")]
+            dependencies: [
+                .product(name: "Bulwark", package: "bulwark"),
+                .product(name: "BulwarkRedis", package: "bulwark"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
         )
     ]
 )

@@ -34,7 +34,10 @@ struct GuardCommand: AsyncParsableCommand {
         let bulwark: Bulwark
         do {
             ruleSet = try RulesFile.load(path: rules, as: GuardRuleSet.self)
-            bulwark = try Bulwark(rules: [], options: BulwarkOptions(clock: clock, rateLimitStore: try redisOptions.store()))
+            bulwark = try Bulwark(
+                rules: [],
+                options: BulwarkOptions(clock: clock, rateLimitStore: try redisOptions.store())
+            )
         } catch {
             FileHandle.standardError.write(Data("bulwark: \(error)\n".utf8))
             throw ExitCode(2)

@@ -10,7 +10,8 @@ import Foundation
 struct RedisLoadCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "redis-load",
-        abstract: "Run concurrent decisions on one Redis rate-limit key and report admissions, errors and latency as JSON.",
+        abstract:
+            "Run concurrent decisions on one Redis rate-limit key and report admissions, errors and latency as JSON.",
         discussion: """
             Every decision goes through a Bulwark client with one rate-limit rule on the key, its state in
             Redis. Start the command in several processes on the same --redis, --key and limit: the
@@ -50,6 +51,12 @@ struct RedisLoadCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Send every denial to Redis (no local cache of denied keys).")
     var noDenyCache = false
 
+    @Flag(
+        name: .long,
+        help: "Print the algorithm's Lua script (as loaded into Redis) and exit, for other tools to run it."
+    )
+    var printScript = false
+
     func validate() throws {
         guard tasks > 0, requests > 0, limit > 0, window > 0, timeout > 0 else {
             throw ValidationError("--tasks, --requests, --limit, --window and --timeout must be positive")
@@ -57,6 +64,15 @@ struct RedisLoadCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        if printScript {
+            guard let algorithm = RateLimitPolicy.Algorithm(rawValue: algorithm) else {
+                throw ValidationError(
+                    "--algorithm must be tokenBucket, fixedWindow or slidingWindow, not '\(algorithm)'"
+                )
+            }
+            print(RedisRateLimitStore.script(for: algorithm), terminator: "")
+            return
+        }
         let bulwark: Bulwark
         do {
             var configuration = try RedisConfiguration(url: redis)
@@ -69,15 +85,26 @@ struct RedisLoadCommand: AsyncParsableCommand {
             let rule: RuleSpecification
             switch algorithm {
             case "tokenBucket":
-                rule = .tokenBucket(mode: .live, characteristics: ["key"], refillRate: 1, interval: .seconds(window), capacity: limit)
+                rule = .tokenBucket(
+                    mode: .live,
+                    characteristics: ["key"],
+                    refillRate: 1,
+                    interval: .seconds(window),
+                    capacity: limit
+                )
             case "fixedWindow":
                 rule = .fixedWindow(mode: .live, characteristics: ["key"], window: .seconds(window), max: limit)
             case "slidingWindow":
                 rule = .slidingWindow(mode: .live, characteristics: ["key"], interval: .seconds(window), max: limit)
             default:
-                throw ValidationError("--algorithm must be tokenBucket, fixedWindow or slidingWindow, not '\(algorithm)'")
+                throw ValidationError(
+                    "--algorithm must be tokenBucket, fixedWindow or slidingWindow, not '\(algorithm)'"
+                )
             }
-            bulwark = try Bulwark(rules: [rule], options: BulwarkOptions(rateLimitStore: store, decisionCacheCapacity: 0))
+            bulwark = try Bulwark(
+                rules: [rule],
+                options: BulwarkOptions(rateLimitStore: store, decisionCacheCapacity: 0)
+            )
         } catch let error as ValidationError {
             throw error
         } catch {

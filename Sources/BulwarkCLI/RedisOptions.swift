@@ -6,7 +6,8 @@ import BulwarkRedis
 struct RedisOptions: ParsableArguments {
     @Option(
         name: .long,
-        help: "Keep rate-limit state in Redis at this URL (redis://[[user]:password@]host[:port][/db], rediss:// for TLS), so that processes share limits."
+        help:
+            "Keep rate-limit state in Redis at this URL (redis://[[user]:password@]host[:port][/db], rediss:// for TLS), so that processes share limits."
     )
     var redis: String?
 
@@ -15,7 +16,8 @@ struct RedisOptions: ParsableArguments {
 
     @Option(
         name: .long,
-        help: "The clock of Redis rate limits: 'server' (Redis TIME, shared by every process) or 'input' (each line's time, for replays)."
+        help:
+            "The clock of Redis rate limits: 'server' (Redis TIME, shared by every process) or 'input' (each line's time, for replays)."
     )
     var redisClock: String = "server"
 
@@ -26,7 +28,10 @@ struct RedisOptions: ParsableArguments {
         guard let redis else { return InMemoryRateLimitStore() }
         var configuration = try RedisConfiguration(url: redis)
         guard redisTimeout > 0 else {
-            throw RedisConfigurationError(field: "--redis-timeout", message: "\(redisTimeout) is not a positive number of milliseconds")
+            throw RedisConfigurationError(
+                field: "--redis-timeout",
+                message: "\(redisTimeout) is not a positive number of milliseconds"
+            )
         }
         configuration.commandTimeout = .milliseconds(redisTimeout)
         let timeSource: RedisRateLimitStore.TimeSource

@@ -52,18 +52,22 @@ public struct RESPLimits: Sendable, Hashable {
     public var maxDepth: Int
     /// The longest simple string, error or length line, in bytes (default 64 KiB).
     public var maxLineLength: Int
+    /// The most bytes a connection buffers for one reply not yet complete (default 128 MiB).
+    public var maxReplyBytes: Int
 
     /// Limits with the defaults above.
     public init(
         maxBulkLength: Int = 64 << 20,
         maxArrayCount: Int = 1 << 20,
         maxDepth: Int = 32,
-        maxLineLength: Int = 64 << 10
+        maxLineLength: Int = 64 << 10,
+        maxReplyBytes: Int = 128 << 20
     ) {
         self.maxBulkLength = maxBulkLength
         self.maxArrayCount = maxArrayCount
         self.maxDepth = maxDepth
         self.maxLineLength = maxLineLength
+        self.maxReplyBytes = maxReplyBytes
     }
 }
 
@@ -79,7 +83,9 @@ public struct RESPParseError: Error, Sendable, Hashable, CustomStringConvertible
 /// Reads RESP2 replies from bytes as they arrive.
 ///
 /// ``parse(_:)`` returns `nil`, consuming nothing, until a whole reply is buffered; it throws
-/// ``RESPParseError`` on a malformed reply. Work is linear in the reply's size.
+/// ``RESPParseError`` on a malformed reply. Each call is linear in the bytes buffered; a reply that
+/// arrives in many reads is scanned again on each, which the client bounds with
+/// ``RESPLimits/maxReplyBytes`` (the store's replies are a few dozen bytes).
 public struct RESPParser: Sendable {
     /// The limits the parser enforces.
     public let limits: RESPLimits

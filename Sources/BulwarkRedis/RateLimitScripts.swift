@@ -15,6 +15,8 @@ import Bulwark
 enum RateLimitScripts {
     /// The helpers every script starts with.
     static let prelude = """
+        -- Redis before 5 refuses writes after TIME unless effects are replicated; later ones ignore this.
+        if redis.replicate_commands then redis.replicate_commands() end
         local key = KEYS[1]
         local max = tonumber(ARGV[1])
         local rate = tonumber(ARGV[2])
@@ -62,7 +64,7 @@ enum RateLimitScripts {
             redis.call('DEL', key)
           else
             redis.call('HSET', key, ...)
-            redis.call('PEXPIRE', key, math.floor((ttl + 999) / 1000) + 1)
+            redis.call('PEXPIRE', key, int(math.floor((ttl + 999) / 1000) + 1))
           end
         end
         local state = redis.call('HMGET', key, 'a', 'x', 'y', 'z')

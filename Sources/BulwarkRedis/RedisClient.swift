@@ -133,8 +133,10 @@ public final class RedisClient: Sendable {
         case failed(RedisError)
     }
 
-    /// Picks the next slot round-robin; opens its connection if it has none and may try again.
-    /// A slot that is waiting out its backoff passes to any other usable slot.
+    /// Picks a connection: the next slot's, round-robin, if it is open; else any open one. The next
+    /// slot, if it has no connection and may try again, starts opening one on the way (so the pool
+    /// refills while open connections carry the traffic). With nothing open, the call waits for a
+    /// connection being opened, or fails at once while every slot waits out its backoff.
     private func route(deadline: NIODeadline) -> Route {
         let now = NIODeadline.now()
         var opening: (index: Int, failures: Int, promise: EventLoopPromise<RedisConnection>)?
@@ -143,30 +145,36 @@ public final class RedisClient: Sendable {
             let count = state.slots.count
             let first = state.next
             state.next = (first + 1) % count
-            var soonest: (until: NIODeadline, error: RedisError)?
-            for offset in 0..<count {
-                let index = (first + offset) % count
-                var failures = 0
-                switch state.slots[index] {
-                case .connected(let connection):
-                    if connection.isActive { return .ready(connection) }
-                case .idle(let count):
-                    failures = count
-                case .connecting(let future, _):
-                    return .pending(future)
-                case .waiting(let until, let count, let error):
-                    guard until <= now else {
-                        if soonest == nil || until < soonest!.until { soonest = (until, error) }
-                        continue
-                    }
-                    failures = count
-                }
-                // Marked as connecting inside the lock, so that one caller opens it and the others wait.
+
+            /// Marks a slot connecting inside the lock, so that one caller opens it and the others wait.
+            func startOpening(_ index: Int, failures: Int) -> EventLoopFuture<RedisConnection> {
                 let promise = eventLoopGroup.next().makePromise(of: RedisConnection.self)
                 state.slots[index] = .connecting(promise.futureResult, failures: failures)
                 opening = (index, failures, promise)
-                return .pending(promise.futureResult)
+                return promise.futureResult
             }
+
+            var waitable: EventLoopFuture<RedisConnection>?
+            var soonest: (until: NIODeadline, error: RedisError)?
+            for offset in 0..<count {
+                let index = (first + offset) % count
+                switch state.slots[index] {
+                case .connected(let connection):
+                    if connection.isActive { return .ready(connection) }
+                    if opening == nil { waitable = waitable ?? startOpening(index, failures: 0) }
+                case .idle(let failures):
+                    if opening == nil { waitable = waitable ?? startOpening(index, failures: failures) }
+                case .connecting(let future, _):
+                    waitable = waitable ?? future
+                case .waiting(let until, let failures, let error):
+                    if until <= now, opening == nil {
+                        waitable = waitable ?? startOpening(index, failures: failures)
+                    } else if soonest == nil || until < soonest!.until {
+                        soonest = (until, error)
+                    }
+                }
+            }
+            if let waitable { return .pending(waitable) }
             let retry = soonest.map { max(0, ($0.until - now).nanoseconds / 1_000_000) } ?? 0
             let last = soonest.map { "\($0.error.code.rawValue): \($0.error.message)" } ?? "none"
             return .failed(
@@ -197,7 +205,12 @@ public final class RedisClient: Sendable {
             deadline: max(deadline, .now() + timeout)
         )
         let endpoint = "\(configuration.host):\(configuration.port)"
-        future.whenComplete { [self] result in
+        future.whenComplete { [weak self] result in
+            guard let self else {
+                if case .success(let connection) = result { connection.close() }
+                promise.fail(RedisError(.shutDown, "the client was released"))
+                return
+            }
             switch result {
             case .success(let connection):
                 let isShutDown = state.withLock { state in
@@ -215,8 +228,8 @@ public final class RedisClient: Sendable {
                         metadata: ["endpoint": "\(endpoint)", "slot": "\(index)"]
                     )
                 }
-                connection.channel.closeFuture.whenComplete { [self] _ in
-                    state.withLock { state in
+                connection.channel.closeFuture.whenComplete { [weak self] _ in
+                    self?.state.withLock { state in
                         if case .connected(let current) = state.slots[index], current === connection {
                             state.slots[index] = .idle(failures: 1)
                         }

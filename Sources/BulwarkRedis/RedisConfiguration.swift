@@ -83,6 +83,19 @@ public struct RedisConfiguration: Sendable {
             throw RedisConfigurationError(field: "url.scheme", message: "'\(other)' is not redis or rediss")
         }
         rest = rest[schemeEnd.upperBound...]
+        // The user information ends at the last '@' (a password may hold '/', '?' or '#').
+        if let at = rest.lastIndex(of: "@") {
+            let userInfo = rest[..<at]
+            rest = rest[rest.index(after: at)...]
+            if let colon = userInfo.firstIndex(of: ":") {
+                let user = try Self.percentDecoded(userInfo[..<colon], field: "url.username")
+                username = user.isEmpty ? nil : user
+                password = try Self.percentDecoded(userInfo[userInfo.index(after: colon)...], field: "url.password")
+            } else if !userInfo.isEmpty {
+                // `redis://secret@host`: as redis-cli and most clients read it, a lone value is the password.
+                password = try Self.percentDecoded(userInfo, field: "url.password")
+            }
+        }
         if rest.contains("#") {
             throw RedisConfigurationError(field: "url", message: "a Redis URL has no fragment")
         }
@@ -93,20 +106,8 @@ public struct RedisConfiguration: Sendable {
             )
         }
         let authorityEnd = rest.firstIndex(of: "/") ?? rest.endIndex
-        var authority = rest[..<authorityEnd]
+        let authority = rest[..<authorityEnd]
         let path = rest[authorityEnd...]
-        if let at = authority.lastIndex(of: "@") {
-            let userInfo = authority[..<at]
-            authority = authority[authority.index(after: at)...]
-            if let colon = userInfo.firstIndex(of: ":") {
-                let user = try Self.percentDecoded(userInfo[..<colon], field: "url.username")
-                username = user.isEmpty ? nil : user
-                password = try Self.percentDecoded(userInfo[userInfo.index(after: colon)...], field: "url.password")
-            } else if !userInfo.isEmpty {
-                // `redis://secret@host`: as redis-cli and most clients read it, a lone value is the password.
-                password = try Self.percentDecoded(userInfo, field: "url.password")
-            }
-        }
         var portText: Substring?
         if authority.hasPrefix("[") {
             guard let close = authority.firstIndex(of: "]") else {
@@ -198,11 +199,11 @@ public struct RedisConfiguration: Sendable {
         }
     }
 
-    /// The URL with any password replaced by `***`, for messages.
+    /// The URL with everything before its last '@' (user and password) replaced by `***`, for messages.
     static func redacted(_ url: String) -> String {
-        guard let schemeEnd = url.range(of: "://"), let at = url[schemeEnd.upperBound...].lastIndex(of: "@") else {
-            return url
-        }
-        return String(url[..<schemeEnd.upperBound]) + "***@" + url[url.index(after: at)...]
+        guard let at = url.lastIndex(of: "@") else { return url }
+        let start = url.range(of: "://").map { $0.upperBound } ?? url.startIndex
+        guard start <= at else { return "***" + url[at...] }
+        return String(url[..<start]) + "***" + url[at...]
     }
 }

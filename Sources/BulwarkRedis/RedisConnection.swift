@@ -13,18 +13,25 @@ struct RedisRequest: Sendable {
 /// fails what is in flight when the connection breaks or a reply is late.
 ///
 /// Replies come in the order commands were sent, so commands from many tasks share the connection
-/// (pipelining). Writes made in one turn of the event loop are flushed together. A reply that does
-/// not arrive by its request's deadline means the stream can no longer be trusted to line up: every
-/// request in flight fails and the connection is closed, and the pool opens a fresh one.
+/// (pipelining). Writes made in one turn of the event loop are flushed together.
+///
+/// A request whose reply is late fails with ``RedisError/Code/timeout`` at its deadline; its entry
+/// stays in line to swallow the reply if it comes, so the requests behind it are not disturbed. A
+/// connection whose oldest request has had no reply for a grace period past its deadline is stuck:
+/// everything on it fails and it is closed, and the pool opens a fresh one.
 final class RedisChannelHandler: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
 
     private struct Pending {
         let promise: EventLoopPromise<RESPValue>
         let deadline: NIODeadline
+        /// Failed at its deadline: its reply, if it comes, is dropped.
+        var abandoned = false
     }
 
     private let parser: RESPParser
+    private let maxBufferedBytes: Int
+    private let grace: TimeAmount
     private var pending = CircularBuffer<Pending>(initialCapacity: 32)
     private var cumulation: ByteBuffer?
     private var context: ChannelHandlerContext?
@@ -34,15 +41,14 @@ final class RedisChannelHandler: ChannelInboundHandler {
     private var timer: Scheduled<Void>?
     private var timerDeadline: NIODeadline?
 
-    init(limits: RESPLimits) {
+    init(limits: RESPLimits, grace: TimeAmount) {
         self.parser = RESPParser(limits: limits)
+        self.maxBufferedBytes = limits.maxReplyBytes
+        self.grace = grace
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
-        if !context.channel.isActive {
-            // Added before the connection is up: it becomes active through channelActive.
-        }
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
@@ -50,10 +56,15 @@ final class RedisChannelHandler: ChannelInboundHandler {
         self.context = nil
     }
 
-    /// Sends a request (on the event loop); fails it at once if the connection is finished.
+    /// Sends a request (on the event loop); fails it at once if the connection is finished or the
+    /// request's deadline has passed.
     func enqueue(_ request: RedisRequest) {
         guard let context, failure == nil else {
             request.promise.fail(failure ?? RedisError(.connectionClosed, "the connection is closed"))
+            return
+        }
+        guard request.deadline > .now() else {
+            request.promise.fail(RedisError(.timeout, "the command timeout passed before the command could be sent"))
             return
         }
         var buffer = context.channel.allocator.buffer(capacity: 64)
@@ -91,6 +102,7 @@ final class RedisChannelHandler: ChannelInboundHandler {
                 fail(context, RedisError(.protocolViolation, "a reply arrived that no command was waiting for"))
                 return
             }
+            if head.abandoned { continue }
             if case .error(let message) = value {
                 head.promise.fail(RedisError(.serverError, message))
             } else {
@@ -99,6 +111,9 @@ final class RedisChannelHandler: ChannelInboundHandler {
         }
         if cumulation!.readableBytes == 0 {
             cumulation = nil
+        } else if cumulation!.readableBytes > maxBufferedBytes {
+            fail(context, RedisError(.protocolViolation, "a reply larger than \(maxBufferedBytes) bytes"))
+            return
         } else if cumulation!.readerIndex > 1 << 16 {
             cumulation!.discardReadBytes()
         }
@@ -141,19 +156,31 @@ final class RedisChannelHandler: ChannelInboundHandler {
         timerDeadline = nil
     }
 
+    /// Fails the requests whose deadline has passed, and closes the connection if the oldest has
+    /// waited a grace period beyond its own.
     private func timerFired() {
         timer = nil
         timerDeadline = nil
-        guard let context, !pending.isEmpty else { return }
+        guard let context, let head = pending.first else { return }
         let now = NIODeadline.now()
-        var earliest = NIODeadline.distantFuture
-        for request in pending { earliest = min(earliest, request.deadline) }
-        if earliest <= now {
-            let milliseconds = max(0, (now - earliest).nanoseconds / 1_000_000)
-            fail(context, RedisError(.timeout, "no reply within the command timeout (late by \(milliseconds) ms)"))
-        } else {
-            arm(at: earliest)
+        if head.deadline + grace <= now {
+            let milliseconds = (now - head.deadline).nanoseconds / 1_000_000
+            fail(
+                context,
+                RedisError(.timeout, "no reply for \(milliseconds) ms past the command timeout; reconnecting")
+            )
+            return
         }
+        var next = head.deadline + grace
+        for index in pending.indices where !pending[index].abandoned {
+            if pending[index].deadline <= now {
+                pending[index].abandoned = true
+                pending[index].promise.fail(RedisError(.timeout, "no reply within the command timeout"))
+            } else {
+                next = min(next, pending[index].deadline)
+            }
+        }
+        arm(at: next)
     }
 }
 
@@ -194,6 +221,8 @@ final class RedisConnection: Sendable {
         deadline: NIODeadline
     ) -> EventLoopFuture<RedisConnection> {
         let limits = configuration.limits
+        // A connection is given up for stuck once its oldest reply is this late.
+        let grace = TimeAmount.nanoseconds(max(250_000_000, configuration.commandTimeout.nanoseconds * 4))
         let serverName = configuration.tlsServerName ?? (isAddress(configuration.host) ? nil : configuration.host)
         let connectTimeout = max(.milliseconds(1), deadline - .now())
         let bootstrap = ClientBootstrap(group: eventLoop)
@@ -205,7 +234,7 @@ final class RedisConnection: Sendable {
                         let tls = try NIOSSLClientHandler(context: sslContext, serverHostname: serverName)
                         try channel.pipeline.syncOperations.addHandler(tls)
                     }
-                    try channel.pipeline.syncOperations.addHandler(RedisChannelHandler(limits: limits))
+                    try channel.pipeline.syncOperations.addHandler(RedisChannelHandler(limits: limits, grace: grace))
                 }
             }
         let host = configuration.host
@@ -219,6 +248,8 @@ final class RedisConnection: Sendable {
                 return RedisConnection(channel: channel, handler: NIOLoopBound(handler, eventLoop: channel.eventLoop))
             }
             .flatMap { connection in
+                // PING proves the whole path (TLS included) and that the server takes a client: one that
+                // accepts and hangs up (max clients, a proxy without a backend) fails here, with backoff.
                 var setup: [RedisCommand] = []
                 if let password = configuration.password {
                     setup.append(
@@ -227,6 +258,7 @@ final class RedisConnection: Sendable {
                     )
                 }
                 if configuration.database != 0 { setup.append(RedisCommand("SELECT", String(configuration.database))) }
+                setup.append(RedisCommand("PING"))
                 let replies = setup.map { connection.send($0, deadline: deadline) }
                 return EventLoopFuture.whenAllSucceed(replies, on: connection.channel.eventLoop)
                     .map { _ in connection }

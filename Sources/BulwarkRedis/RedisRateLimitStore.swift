@@ -118,6 +118,11 @@ public final class RedisRateLimitStore: RateLimitStore {
         )
     }
 
+    /// The Lua source of an algorithm's script, as the store loads it into Redis.
+    public static func script(for algorithm: RateLimitPolicy.Algorithm) -> String {
+        RateLimitScripts.source(for: algorithm)
+    }
+
     /// Rules on this store wait on the network, so the engine runs them after local rules.
     public var isRemote: Bool { true }
 
@@ -135,6 +140,13 @@ public final class RedisRateLimitStore: RateLimitStore {
         if requested > 0, let denyCache, let cached = denyCache.lookup(cacheKey, at: started) {
             cachedDenials.increment()
             return cached
+        }
+        // The scripts count in doubles, exact below 2^53: larger figures would silently stop counting.
+        guard policy.max <= Self.largestExact, policy.refillRate <= Self.largestExact, requested <= Self.largestExact
+        else {
+            throw RuleEvaluationError(
+                "the Redis store counts up to 2^53 - 1; \(policy) with requested \(requested) is beyond it"
+            )
         }
         let script = scripts[policy.algorithm]!
         var arguments = [script.sha, "1", keyPrefix + "{" + key + "}"]
@@ -178,6 +190,9 @@ public final class RedisRateLimitStore: RateLimitStore {
 
     private static let epoch = ContinuousClock.now
 
+    /// 2^53 − 1: the largest count, and the longest wait in µs, that the scripts handle exactly.
+    static let largestExact = (1 << 53) - 1
+
     private static func microseconds(ceiling nanoseconds: Int64) -> Int64 {
         Swift.max(1, (nanoseconds + 999) / 1000)
     }
@@ -198,9 +213,9 @@ public final class RedisRateLimitStore: RateLimitStore {
             }
             numbers.append(number)
         }
-        let (reset, resetOverflow) = numbers[3].multipliedReportingOverflow(by: 1000)
-        let (blocked, blockedOverflow) = numbers[4].multipliedReportingOverflow(by: 1000)
-        guard numbers[0] == 0 || numbers[0] == 1, !resetOverflow, !blockedOverflow, reset >= 0, blocked >= 0,
+        let longest = Int64(largestExact)
+        guard numbers[0] == 0 || numbers[0] == 1, (0...longest).contains(numbers[3]),
+            (0...longest).contains(numbers[4]),
             let max = Int(exactly: numbers[1]), let remaining = Int(exactly: numbers[2])
         else {
             throw RedisError(.protocolViolation, "a rate-limit script returned \(numbers), out of range")
@@ -209,8 +224,8 @@ public final class RedisRateLimitStore: RateLimitStore {
             allowed: numbers[0] == 1,
             max: max,
             remaining: remaining,
-            resetNanoseconds: reset,
-            blockedNanoseconds: blocked
+            resetNanoseconds: numbers[3] * 1000,
+            blockedNanoseconds: numbers[4] * 1000
         )
     }
 
@@ -264,7 +279,10 @@ final class DenyCache: Sendable {
     private struct Entry {
         let outcome: RateLimitOutcome
         let at: Int64
-        var until: Int64 { at + outcome.blockedNanoseconds }
+        var until: Int64 {
+            let (sum, overflow) = at.addingReportingOverflow(outcome.blockedNanoseconds)
+            return overflow ? .max : sum
+        }
     }
 
     private struct State {

@@ -106,6 +106,10 @@ struct RESPTests {
         #expect(passwordOnly.username == nil)
         let bare = try RedisConfiguration(url: "redis://secret@localhost")
         #expect(bare.password == "secret" && bare.host == "localhost")
+        // A password may hold '/', '?', '#' or '@': the user information ends at the last '@'.
+        let slashes = try RedisConfiguration(url: "redis://:pa/s?s#w@rd@cache:6390/4")
+        #expect(slashes.password == "pa/s?s#w@rd" && slashes.host == "cache" && slashes.port == 6390)
+        #expect(slashes.database == 4)
     }
 
     @Test(
@@ -131,6 +135,36 @@ struct RESPTests {
             Issue.record("\(url) was accepted")
         } catch {
             #expect(error.field == field, "\(url): \(error)")
+        }
+    }
+
+    @Test("an error about a URL never repeats its password")
+    func redaction() {
+        for url in ["user:secret@host:6379", "redis:/:secret@host", "redis://:secret@host:99999", "redis://:secret@/"] {
+            do {
+                _ = try RedisConfiguration(url: url)
+                Issue.record("\(url) was accepted")
+            } catch {
+                #expect(!error.description.contains("secret"), "\(error)")
+            }
+        }
+    }
+
+    @Test("a script reply out of range is a protocol violation, not a crash")
+    func scriptReplies() throws {
+        let good = try RedisRateLimitStore.outcome(
+            of: .array([.integer(1), .integer(5), .integer(4), .integer(10), .integer(0)])
+        )
+        #expect(good.allowed && good.remaining == 4 && good.resetNanoseconds == 10_000)
+        for bad: RESPValue in [
+            .array([.integer(1), .integer(5), .integer(4), .integer(.max / 1000), .integer(0)]),
+            .array([.integer(0), .integer(5), .integer(0), .integer(1), .integer(-1)]),
+            .array([.integer(2), .integer(5), .integer(4), .integer(1), .integer(0)]),
+            .array([.integer(1), .integer(5), .integer(4)]),
+            .array([.integer(1), .integer(5), .integer(4), .simpleString("1"), .integer(0)]),
+            .simpleString("OK"),
+        ] {
+            #expect(throws: RedisError.self) { _ = try RedisRateLimitStore.outcome(of: bad) }
         }
     }
 

@@ -24,6 +24,7 @@ let benchmarks: @Sendable () -> Void = {
     emailBenchmarks()
     promptInjectionBenchmarks()
     guardBenchmarks()
+    redisBenchmarks()
 }
 
 /// User agents as they come: browsers (most traffic), then named bots, a tool and an unknown one.

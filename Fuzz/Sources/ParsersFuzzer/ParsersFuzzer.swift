@@ -1,6 +1,8 @@
 @_spi(Testing) import Bulwark
+import BulwarkRedis
 import Foundation
 import HTTPTypes
+import NIOCore
 
 /// One fuzz input drives every parser of untrusted text in the core: IP addresses and blocks,
 /// forwarded-for hops, cookies and query arguments, characteristics, a rules document, and Shield's
@@ -9,7 +11,7 @@ import HTTPTypes
 /// expression, evaluated on fixed requests, and as the contents of a string, a regular expression,
 /// a wildcard and a set), the input as text scanned for sensitive information (then redacted) and
 /// as an email address (then through Punycode), and as a message scored for prompt injection (through
-/// the normaliser's decoders). Any crash, hang or sanitizer report is a bug; so is an address whose
+/// the normaliser's decoders), and the bytes as Redis replies (RESP) and the text as a Redis URL. Any crash, hang or sanitizer report is a bug; so is an address whose
 /// canonical text parses to a different address, or a filter error outside its expression.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
@@ -66,6 +68,7 @@ public func fuzz(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
     fuzzSensitiveInfo(text)
     fuzzEmail(text)
     fuzzPromptInjection(text)
+    fuzzRedis(bytes, text)
 
     _ = try? Characteristic(text)
     _ = try? JSONDecoder().decode(BulwarkConfiguration.self, from: Data(bytes))
@@ -224,4 +227,27 @@ func fuzzEmail(_ text: String) {
         precondition(address.asciiDomain.utf8.allSatisfy { $0 < 0x80 }, "non-ASCII A-label domain")
         precondition((try? EmailAddress(address.normalized, options: options)) != nil, "\(address) does not re-parse")
     }
+}
+
+/// The bytes as a stream of Redis replies, read whole and in two parts; the text as a Redis URL.
+func fuzzRedis(_ bytes: UnsafeRawBufferPointer, _ text: String) {
+    let parser = RESPParser(
+        limits: RESPLimits(maxBulkLength: 1 << 16, maxArrayCount: 1 << 12, maxDepth: 16, maxLineLength: 1 << 12)
+    )
+    var whole = ByteBuffer(bytes: bytes)
+    var values: [RESPValue] = []
+    do {
+        while let value = try parser.parse(&whole) { values.append(value) }
+    } catch {}
+    // Split anywhere, the same replies come out: nothing is read before it is complete.
+    let cut = bytes.count / 2
+    var split = ByteBuffer(bytes: bytes[..<cut])
+    var again: [RESPValue] = []
+    do {
+        while let value = try parser.parse(&split) { again.append(value) }
+        split.writeBytes(bytes[cut...])
+        while let value = try parser.parse(&split) { again.append(value) }
+    } catch {}
+    precondition(again == values, "read in two parts, the stream gave \(again.count) replies, not \(values.count)")
+    _ = try? RedisConfiguration(url: text)
 }
