@@ -21,6 +21,8 @@ public final class Bulwark: Sendable {
     /// The client's options.
     public let options: BulwarkOptions
     private let decisionCache: ExpiringMap<RuleResult>?
+    /// Rule failures are logged at most once a second per rule.
+    let failureLog = FailureLogThrottle()
 
     /// Builds a client from rule specifications (and, optionally, rules of your own).
     ///
@@ -225,10 +227,15 @@ public final class Bulwark: Sendable {
             return evaluated
         } catch {
             let message = (error as? RuleEvaluationError)?.message ?? "\(rule.type) failed: \(error)"
-            options.logger.warning(
-                "Bulwark rule failed",
-                metadata: ["rule.id": "\(rule.id)", "rule.type": "\(rule.type)", "error": "\(message)"]
-            )
+            if let notLogged = failureLog.admit(rule.id) {
+                options.logger.warning(
+                    "Bulwark rule failed",
+                    metadata: [
+                        "rule.id": "\(rule.id)", "rule.type": "\(rule.type)", "error": "\(message)",
+                        "notLogged": "\(notLogged)",
+                    ]
+                )
+            }
             return result(.error, .error(message))
         }
     }

@@ -158,6 +158,36 @@ struct RedisClientTests {
         try await eventually { _ = try await client.send(RedisCommand("PING")) }
     }
 
+    @Test("rediss://: TLS with the certificate checked against the given CA and name; an untrusted one is refused")
+    func tls() async throws {
+        let files = try RedisServer.makeTLSFiles()
+        let server = try await RedisServer.start(password: "over-tls", tls: files)
+        defer { server.stop() }
+        var configuration = try RedisConfiguration(url: "rediss://:over-tls@127.0.0.1:\(server.port)/1")
+        configuration.tls?.trustRoots = .file(files.certificateAuthority)
+        configuration.tlsServerName = "localhost"
+        let client = try RedisClient(configuration: configuration)
+        #expect(try await client.send(RedisCommand("SET", "tls", "yes")) == .simpleString("OK"))
+        #expect(try await client.send(RedisCommand("GET", "tls")).string == "yes")
+        let store = RedisRateLimitStore(client: client)
+        let outcome = try await store.consume(
+            key: "tls",
+            policy: .fixedWindow(max: 2, window: .seconds(60)),
+            requested: 1,
+            now: .init(secondsSinceEpoch: 0)
+        )
+        #expect(outcome.allowed && outcome.remaining == 1)
+
+        // The system's trust roots do not know the self-signed certificate: the handshake fails.
+        let untrusted = try RedisClient(url: "rediss://:over-tls@127.0.0.1:\(server.port)")
+        await #expect { _ = try await untrusted.send(RedisCommand("PING")) } throws: { error in
+            (error as? RedisError)?.code == .connectionFailed
+        }
+        // A plain-text client on the TLS port gets no answer it can use.
+        let plain = try self.client("redis://:over-tls@127.0.0.1:\(server.port)", timeout: .milliseconds(300))
+        await #expect(throws: RedisError.self) { _ = try await plain.send(RedisCommand("PING")) }
+    }
+
     @Test("after shutdown, calls fail with shutDown")
     func shutdown() async throws {
         let server = try await RedisServer.start()

@@ -37,7 +37,8 @@ public struct BulwarkOptions: Sendable {
     /// Finds what is known of client addresses (country, network, anonymisers) for decisions' `ip`
     /// and filter expressions; by default, the data bundled with the package.
     public var ipAnalyzer: IPAnalyzer
-    /// Where the client logs rule failures. It never logs the text it scans.
+    /// Where the client logs rule failures: at most once a second per rule, each line counting the
+    /// failures not logged since the one before. It never logs the text it scans.
     public var logger: Logger
 
     /// Options with the system clock, an in-memory store, fail-open, and a 10,000-entry cache.

@@ -90,13 +90,15 @@ extension Bulwark {
                 )
             } catch {
                 let message = (error as? RuleEvaluationError)?.message ?? "\(call.type) failed: \(error)"
-                options.logger.warning(
-                    "Bulwark guard rule failed",
-                    metadata: [
-                        "guard.label": "\(label)", "rule.id": "\(call.ruleId)", "rule.type": "\(call.type)",
-                        "error": "\(message)",
-                    ]
-                )
+                if let notLogged = failureLog.admit(call.ruleId) {
+                    options.logger.warning(
+                        "Bulwark guard rule failed",
+                        metadata: [
+                            "guard.label": "\(label)", "rule.id": "\(call.ruleId)", "rule.type": "\(call.type)",
+                            "error": "\(message)", "notLogged": "\(notLogged)",
+                        ]
+                    )
+                }
                 result = GuardRuleResult(
                     ruleId: call.ruleId,
                     type: call.type,
