@@ -166,6 +166,8 @@ struct RedisClientTests {
         var configuration = try RedisConfiguration(url: "rediss://:over-tls@127.0.0.1:\(server.port)/1")
         configuration.tls?.trustRoots = .file(files.certificateAuthority)
         configuration.tlsServerName = "localhost"
+        // A TLS handshake on a busy test machine can take longer than the default 100 ms.
+        configuration.commandTimeout = .seconds(2)
         let client = try RedisClient(configuration: configuration)
         #expect(try await client.send(RedisCommand("SET", "tls", "yes")) == .simpleString("OK"))
         #expect(try await client.send(RedisCommand("GET", "tls")).string == "yes")
@@ -179,7 +181,9 @@ struct RedisClientTests {
         #expect(outcome.allowed && outcome.remaining == 1)
 
         // The system's trust roots do not know the self-signed certificate: the handshake fails.
-        let untrusted = try RedisClient(url: "rediss://:over-tls@127.0.0.1:\(server.port)")
+        var untrustedConfiguration = try RedisConfiguration(url: "rediss://:over-tls@127.0.0.1:\(server.port)")
+        untrustedConfiguration.commandTimeout = .seconds(2)
+        let untrusted = try RedisClient(configuration: untrustedConfiguration)
         await #expect { _ = try await untrusted.send(RedisCommand("PING")) } throws: { error in
             (error as? RedisError)?.code == .connectionFailed
         }
