@@ -112,7 +112,7 @@ let package = Package(
         ),
         .target(
             name: "BulwarkTesting",
-            dependencies: ["Bulwark"],
+            dependencies: ["Bulwark", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         .executableTarget(

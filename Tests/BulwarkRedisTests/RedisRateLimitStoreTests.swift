@@ -16,31 +16,6 @@ let testMetrics: TestMetrics = {
     return metrics
 }()
 
-/// Log lines at warning and above, kept for the tests to read.
-final class CapturedLogs: Sendable {
-    let lines = Mutex<[String]>([])
-
-    var logger: Logger {
-        Logger(label: "bulwark.redis.test") { _ in Handler(logs: self) }
-    }
-
-    struct Handler: LogHandler {
-        let logs: CapturedLogs
-        var metadata: Logger.Metadata = [:]
-        var logLevel: Logger.Level = .notice
-
-        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-            get { metadata[key] }
-            set { metadata[key] = newValue }
-        }
-
-        func log(event: LogEvent) {
-            let fields = (event.metadata ?? [:]).map { "\($0.key)=\($0.value)" }.sorted().joined(separator: " ")
-            logs.lines.withLock { $0.append("\(event.level) \(event.message) \(fields)") }
-        }
-    }
-}
-
 @Suite("Redis rate-limit store against a real redis-server", .enabled(if: RedisServer.shouldRun), .serialized)
 struct RedisRateLimitStoreTests {
     static func store(
@@ -245,7 +220,7 @@ struct RedisRateLimitStoreTests {
         let server = try await RedisServer.start()
         defer { server.stop() }
         let logs = CapturedLogs()
-        let store = try Self.store(server, timeout: .milliseconds(100), logger: logs.logger)
+        let store = try Self.store(server, timeout: .milliseconds(100), logger: logs.logger())
         let bulwark = try Bulwark(
             rules: [.fixedWindow(mode: .live, characteristics: ["userId"], window: .seconds(3600), max: 1_000_000)],
             options: BulwarkOptions(rateLimitStore: store, decisionCacheCapacity: 0)
@@ -305,7 +280,7 @@ struct RedisRateLimitStoreTests {
             )
         }
         #expect(testMetrics.counterTotal(label: "bulwark_redis_store_errors_total") > errorsBefore)
-        let lines = logs.lines.withLock { $0 }
+        let lines = logs.records.map(\.line)
         #expect(lines.contains { $0.hasPrefix("warning Redis rate-limit store failing") }, "\(lines)")
         #expect(lines.contains { $0.hasPrefix("notice Redis rate-limit store recovered") }, "\(lines)")
     }
