@@ -226,18 +226,28 @@ public final class Bulwark: Sendable {
             }
             return evaluated
         } catch {
-            let message = (error as? RuleEvaluationError)?.message ?? "\(rule.type) failed: \(error)"
-            if let notLogged = failureLog.admit(rule.id) {
-                options.logger.warning(
-                    "Bulwark rule failed",
-                    metadata: [
-                        "rule.id": "\(rule.id)", "rule.type": "\(rule.type)", "error": "\(message)",
-                        "notLogged": "\(notLogged)",
-                    ]
-                )
-            }
+            let message = ruleFailed(error, ruleID: rule.id, type: rule.type, log: "Bulwark rule failed")
             return result(.error, .error(message))
         }
+    }
+
+    /// A failed rule's message (a ``RuleEvaluationError``'s own, else the type and the error),
+    /// logged at most once a second per rule with the count of failures not logged since.
+    func ruleFailed(
+        _ error: any Error,
+        ruleID: String,
+        type: String,
+        log: Logger.Message,
+        metadata: Logger.Metadata = [:]
+    ) -> String {
+        let message = (error as? RuleEvaluationError)?.message ?? "\(type) failed: \(error)"
+        if let notLogged = failureLog.admit(ruleID) {
+            let fields: Logger.Metadata = [
+                "rule.id": "\(ruleID)", "rule.type": "\(type)", "error": "\(message)", "notLogged": "\(notLogged)",
+            ]
+            options.logger.warning(log, metadata: metadata.merging(fields) { $1 })
+        }
+        return message
     }
 
     private func conclude(

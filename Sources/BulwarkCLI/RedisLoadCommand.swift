@@ -25,7 +25,7 @@ struct RedisLoadCommand: AsyncParsableCommand {
     var redis: String
 
     @Option(name: .long, help: "tokenBucket, fixedWindow or slidingWindow.")
-    var algorithm: String = "fixedWindow"
+    var algorithm: RateLimitPolicy.Algorithm = .fixedWindow
 
     @Option(name: .long, help: "The limit: a bucket's capacity or a window's maximum.")
     var limit: Int = 10_000
@@ -65,11 +65,6 @@ struct RedisLoadCommand: AsyncParsableCommand {
 
     func run() async throws {
         if printScript {
-            guard let algorithm = RateLimitPolicy.Algorithm(rawValue: algorithm) else {
-                throw ValidationError(
-                    "--algorithm must be tokenBucket, fixedWindow or slidingWindow, not '\(algorithm)'"
-                )
-            }
             print(RedisRateLimitStore.script(for: algorithm), terminator: "")
             return
         }
@@ -84,7 +79,7 @@ struct RedisLoadCommand: AsyncParsableCommand {
             )
             let rule: RuleSpecification
             switch algorithm {
-            case "tokenBucket":
+            case .tokenBucket:
                 rule = .tokenBucket(
                     mode: .live,
                     characteristics: ["key"],
@@ -92,21 +87,15 @@ struct RedisLoadCommand: AsyncParsableCommand {
                     interval: .seconds(window),
                     capacity: limit
                 )
-            case "fixedWindow":
+            case .fixedWindow:
                 rule = .fixedWindow(mode: .live, characteristics: ["key"], window: .seconds(window), max: limit)
-            case "slidingWindow":
+            case .slidingWindow:
                 rule = .slidingWindow(mode: .live, characteristics: ["key"], interval: .seconds(window), max: limit)
-            default:
-                throw ValidationError(
-                    "--algorithm must be tokenBucket, fixedWindow or slidingWindow, not '\(algorithm)'"
-                )
             }
             bulwark = try Bulwark(
                 rules: [rule],
                 options: BulwarkOptions(rateLimitStore: store, decisionCacheCapacity: 0)
             )
-        } catch let error as ValidationError {
-            throw error
         } catch {
             FileHandle.standardError.write(Data("bulwark: \(error)\n".utf8))
             throw ExitCode(2)
@@ -150,7 +139,7 @@ struct RedisLoadCommand: AsyncParsableCommand {
             Double(latencies[Swift.min(latencies.count - 1, Int(Double(latencies.count) * fraction))]) / 1000
         }
         let summary: [String: Any] = [
-            "algorithm": algorithm, "requests": requests, "admitted": results.admitted,
+            "algorithm": algorithm.rawValue, "requests": requests, "admitted": results.admitted,
             "denied": requests - results.admitted - results.errors, "errors": results.errors,
             "seconds": (seconds * 1000).rounded() / 1000,
             "decisionsPerSecond": Int((Double(requests) / seconds).rounded()),
@@ -160,3 +149,6 @@ struct RedisLoadCommand: AsyncParsableCommand {
         print(String(decoding: data, as: UTF8.self))
     }
 }
+
+/// `--algorithm tokenBucket|fixedWindow|slidingWindow`: Argument Parser rejects any other word.
+extension RateLimitPolicy.Algorithm: ExpressibleByArgument {}

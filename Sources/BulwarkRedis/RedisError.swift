@@ -1,7 +1,7 @@
 /// Why a Redis command did not get an answer, or got an error.
 public struct RedisError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The kinds of failure.
-    public enum Code: String, Sendable, Hashable {
+    public enum Code: String, Sendable, Hashable, CaseIterable {
         /// No reply within the client's command timeout; the connection is closed and reopened.
         case timeout
         /// The server could not be reached (refused, unreachable, TLS or authentication failure).

@@ -89,10 +89,7 @@ public final class RedisRateLimitStore: RateLimitStore {
         self.denyCache = denyCacheCapacity > 0 ? DenyCache(capacity: denyCacheCapacity) : nil
         self.logger = logger
         var counters: [RedisError.Code: Counter] = [:]
-        for code in [
-            RedisError.Code.timeout, .connectionFailed, .connectionClosed, .unavailable, .serverError,
-            .protocolViolation, .shutDown,
-        ] {
+        for code in RedisError.Code.allCases {
             counters[code] = Counter(label: "bulwark_redis_store_errors_total", dimensions: [("code", code.rawValue)])
         }
         self.errorCounters = counters
@@ -257,7 +254,6 @@ public final class RedisRateLimitStore: RateLimitStore {
     }
 
     private func recordSuccess() {
-        guard health.withLock({ $0.failing }) else { return }
         let failures = health.withLock { health -> Int? in
             guard health.failing else { return nil }
             defer { health = Health() }

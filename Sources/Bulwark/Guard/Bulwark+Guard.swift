@@ -89,16 +89,13 @@ extension Bulwark {
                     output: outcome.output
                 )
             } catch {
-                let message = (error as? RuleEvaluationError)?.message ?? "\(call.type) failed: \(error)"
-                if let notLogged = failureLog.admit(call.ruleId) {
-                    options.logger.warning(
-                        "Bulwark guard rule failed",
-                        metadata: [
-                            "guard.label": "\(label)", "rule.id": "\(call.ruleId)", "rule.type": "\(call.type)",
-                            "error": "\(message)", "notLogged": "\(notLogged)",
-                        ]
-                    )
-                }
+                let message = ruleFailed(
+                    error,
+                    ruleID: call.ruleId,
+                    type: call.type,
+                    log: "Bulwark guard rule failed",
+                    metadata: ["guard.label": "\(label)"]
+                )
                 result = GuardRuleResult(
                     ruleId: call.ruleId,
                     type: call.type,

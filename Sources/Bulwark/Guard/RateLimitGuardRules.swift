@@ -56,12 +56,7 @@ struct RateLimitGuard: Sendable {
                 requested: requested,
                 now: context.now
             )
-            let reason = RateLimitReason(
-                max: outcome.max,
-                remaining: outcome.remaining,
-                reset: ceilSeconds(nanoseconds: outcome.resetNanoseconds),
-                window: policy.windowSeconds
-            )
+            let reason = RateLimitReason(outcome, policy: policy)
             return GuardOutcome(conclusion: outcome.allowed ? .allow : .deny, reason: .rateLimit(reason), output: nil)
         }
     }

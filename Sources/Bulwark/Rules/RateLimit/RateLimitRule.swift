@@ -20,17 +20,24 @@ struct RateLimitRule: Rule {
             requested: context.requested,
             now: context.now
         )
-        let reason = RateLimitReason(
-            max: outcome.max,
-            remaining: outcome.remaining,
-            reset: ceilSeconds(nanoseconds: outcome.resetNanoseconds),
-            window: policy.windowSeconds
-        )
+        let reason = RateLimitReason(outcome, policy: policy)
         return RuleOutcome(
             conclusion: outcome.allowed ? .allow : .deny,
             reason: .rateLimit(reason),
             // Rounded down: a cached DENY must never outlive the moment a request could pass.
             ttl: outcome.allowed ? 0 : Int(outcome.blockedNanoseconds / 1_000_000_000)
+        )
+    }
+}
+
+extension RateLimitReason {
+    /// The reason for a store's outcome: the reset rounded up to whole seconds.
+    init(_ outcome: RateLimitOutcome, policy: RateLimitPolicy) {
+        self.init(
+            max: outcome.max,
+            remaining: outcome.remaining,
+            reset: ceilSeconds(nanoseconds: outcome.resetNanoseconds),
+            window: policy.windowSeconds
         )
     }
 }
