@@ -25,7 +25,7 @@ struct BotDNSVerificationTests {
         .host("spider-5-255-253-4.yandex.com", ipv4: "198.51.100.4"),
     ]
 
-    func bulwark(_ resolver: any DNSResolver, timeout: Duration = .seconds(2)) throws -> Bulwark {
+    func bulwark(_ resolver: any DNSResolver, timeout: Duration = .seconds(30)) throws -> Bulwark {
         try Bulwark(
             rules: [.detectBot(mode: .live, allow: [.category(.searchEngine)])],
             options: BulwarkOptions(botVerifier: BotVerifier(resolver: resolver, timeout: timeout))

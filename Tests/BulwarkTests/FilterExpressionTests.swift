@@ -609,7 +609,9 @@ struct FilterExpressionTests {
         let clock = ContinuousClock()
         // Not a match; undetermined would also be acceptable, were the step budget to run out.
         let elapsed = clock.measure { #expect(expression.evaluate(context) != .matched) }
-        #expect(elapsed < .milliseconds(200), "\(elapsed)")
+        // The step budget bounds the work to about a millisecond; this bound only catches a runaway
+        // search, with room for a loaded two-core machine.
+        #expect(elapsed < .seconds(2), "\(elapsed)")
     }
 
     @Test("expressions are equal when written the same, and print as written")
