@@ -44,7 +44,7 @@ struct RedisRateLimitStoreTests {
         let server = try await RedisServer.start()
         defer { server.stop() }
         try await RateLimitStoreConformance(honoursInjectedTime: false) {
-            try Self.store(server, timeout: .seconds(2))
+            try Self.store(server, timeout: answerTimeout)
         }.run(check)
     }
 
@@ -56,7 +56,7 @@ struct RedisRateLimitStoreTests {
         let server = try await RedisServer.start()
         defer { server.stop() }
         try await RateLimitStoreConformance(honoursInjectedTime: true) {
-            try Self.store(server, timeSource: .caller, timeout: .seconds(2))
+            try Self.store(server, timeSource: .caller, timeout: answerTimeout)
         }.run(check)
     }
 
@@ -64,7 +64,7 @@ struct RedisRateLimitStoreTests {
     func sameAsInMemory() async throws {
         let server = try await RedisServer.start()
         defer { server.stop() }
-        let redis = try Self.store(server, timeSource: .caller, timeout: .seconds(2), denyCacheCapacity: 0)
+        let redis = try Self.store(server, timeSource: .caller, timeout: answerTimeout, denyCacheCapacity: 0)
         let memory = InMemoryRateLimitStore()
         var generator = SplitMix64(seed: 20_261_122)
         let policies: [RateLimitPolicy] = [
@@ -110,7 +110,7 @@ struct RedisRateLimitStoreTests {
     func keysAndExpiry() async throws {
         let server = try await RedisServer.start()
         defer { server.stop() }
-        let store = try Self.store(server, timeSource: .caller, timeout: .seconds(2))
+        let store = try Self.store(server, timeSource: .caller, timeout: answerTimeout)
         let client = store.client
         let now = Timestamp(secondsSinceEpoch: 1_764_000_000)
         _ = try await store.consume(
@@ -162,7 +162,7 @@ struct RedisRateLimitStoreTests {
     func noScript() async throws {
         let server = try await RedisServer.start()
         defer { server.stop() }
-        let store = try Self.store(server, timeout: .seconds(2))
+        let store = try Self.store(server, timeout: answerTimeout)
         let policy = RateLimitPolicy.fixedWindow(max: 2, window: .seconds(3600))
         #expect(
             try await store.consume(key: "n", policy: policy, requested: 1, now: .init(secondsSinceEpoch: 0)).allowed
@@ -184,7 +184,7 @@ struct RedisRateLimitStoreTests {
     func denyCache() async throws {
         let server = try await RedisServer.start()
         defer { server.stop() }
-        let store = try Self.store(server, timeSource: .caller, timeout: .milliseconds(200))
+        let store = try Self.store(server, timeSource: .caller, timeout: answerTimeout)
         let policy = RateLimitPolicy.fixedWindow(max: 2, window: .seconds(60))
         var now = Timestamp(secondsSinceEpoch: 1_764_000_000)
         for _ in 0..<2 {
@@ -225,6 +225,12 @@ struct RedisRateLimitStoreTests {
             rules: [.fixedWindow(mode: .live, characteristics: ["userId"], window: .seconds(3600), max: 1_000_000)],
             options: BulwarkOptions(rateLimitStore: store, decisionCacheCapacity: 0)
         )
+        // The script loaded first: a NOSCRIPT reply and the EVAL after it share the 100 ms, and a
+        // task waiting for a thread between them would fail a decision before Redis goes down.
+        try await eventually {
+            let decision = await bulwark.protect(.get("/api"), characteristics: ["userId": "warm-up"])
+            if decision.hasError { throw RedisError(.unavailable, "not yet") }
+        }
         let errorsBefore = testMetrics.counterTotal(label: "bulwark_redis_store_errors_total")
         let clock = ContinuousClock()
         let phase = Shared(0)  // 0 up, 1 down, 2 back, 3 stop
@@ -309,7 +315,9 @@ struct RedisRateLimitStoreTests {
         defer { server.stop() }
         let store = try Self.store(server, timeout: .milliseconds(100))
         let policy = RateLimitPolicy.slidingWindow(max: 100, interval: .seconds(60))
-        _ = try await store.consume(key: "f", policy: policy, requested: 1, now: .init(secondsSinceEpoch: 0))
+        try await eventually {
+            _ = try await store.consume(key: "f", policy: policy, requested: 1, now: .init(secondsSinceEpoch: 0))
+        }
         server.pause()
         defer { server.resume() }
         let clock = ContinuousClock()

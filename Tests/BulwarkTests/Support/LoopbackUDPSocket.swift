@@ -52,6 +52,20 @@ final class LoopbackUDPSocket {
         return (descriptor, Int(UInt16(bigEndian: address.sin_port)))
     }
 
+    /// How many datagrams have arrived and wait unread, read (and discarded) without blocking.
+    func drainDatagrams() -> Int {
+        var count = 0
+        var buffer = [UInt8](repeating: 0, count: 4_096)
+        while descriptor >= 0 {
+            let received = buffer.withUnsafeMutableBytes {
+                recv(descriptor, $0.baseAddress, $0.count, Int32(MSG_DONTWAIT))
+            }
+            guard received >= 0 else { break }
+            count += 1
+        }
+        return count
+    }
+
     /// Closes the socket (once).
     func close() {
         guard descriptor >= 0 else { return }
