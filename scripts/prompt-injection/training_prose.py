@@ -26,6 +26,12 @@ is imported from its pinned wheel to fill the synthetic templates:
         flask 3.1.3, click 8.5.1, jinja2 3.1.6, werkzeug 3.1.9 (BSD-3-Clause); sqlalchemy 2.1.9,
         pip 26.3, pytest 9.2.0, attrs 26.1.0, black 26.10.1, rich 15.0.0 (MIT); sphinx 9.0.4
         (BSD-2-Clause); requests 2.34.2 (Apache-2.0); httpx 0.28.1 (BSD-3-Clause).
+  PyPI brotli 1.1.0 sdist (MIT; the texts public domain)  Dialogue-heavy fiction from the
+        Canterbury corpus files it carries as test data: Lewis Carroll's "Alice's Adventures in
+        Wonderland" (alice29.txt) and Shakespeare's "As You Like It" (asyoulik.txt). Second-person
+        dialogue ("you must", "I beg you") is what ordinary fiction most often shares with an
+        injection; these are drawn with their own seeded generator and appended, so adding them left
+        every other text of the file as it was.
   PyPI faker 40.54.0 wheel (MIT)                  Names, companies, addresses, hosts and other
         slot values for the synthetic texts (JSON records, log lines, CSV, command output, emails,
         support tickets, reviews), whose templates are written here.
@@ -110,6 +116,10 @@ DEBS = {
                   "930b23670b352f0829a306501de4bebb5e654a2df02cde2cbe86b802177868e1"),
     "devil": ("dict-devil", "1.0-13.1", "all", "6a535684def2a1f70cd42da16d12d43f0e9dc3e54e4a329178eebab3170e3154"),
 }
+# The Canterbury corpus's literary texts, as Brotli's sdist ships them for its tests.
+LITERATURE = ("brotli", "1.1.0", "Brotli-1.1.0.tar.gz", "81de08ac11bcb85841e440c13611c00b67d3bf82698314928d0b676362546724")
+LITERATURE_FILES = {"alice": "alice29.txt", "as-you-like-it": "asyoulik.txt"}
+LITERATURE_QUOTAS = {("alice", "fiction"): 175, ("as-you-like-it", "drama"): 140}
 SEED = 104729
 MIN_BYTES, MAX_BYTES = 100, 4000
 LONG_SHARE = 0.2  # share of target lengths drawn from 1,000-4,000 bytes rather than 100-1,000
@@ -669,6 +679,114 @@ def devil_documents(files):
     if len(units) < 500:
         raise SourceError(f"The Devil's Dictionary: only {len(units)} entries found")
     return [("reference", units)]
+
+
+def literature_texts(path):
+    """The Canterbury corpus files named in LITERATURE_FILES, read from Brotli's sdist without
+    unpacking it: {key: text}, line ends made Unix."""
+    texts = {}
+    with tarfile.open(path) as archive:
+        for key, name in LITERATURE_FILES.items():
+            member = archive.extractfile(f"Brotli-{LITERATURE[1]}/tests/testdata/{name}")
+            if member is None:
+                raise SourceError(f"{name} is not in {os.path.basename(path)}")
+            texts[key] = member.read().decode("latin-1").replace("\r\n", "\n")
+    return texts
+
+
+def alice_documents(text):
+    """("fiction", units) per chapter of Alice's Adventures in Wonderland: paragraphs as units
+    (lines joined; verse, indented throughout, keeps its lines), the chapter title as a heading.
+    Carroll's `quotes' are written with straight apostrophes."""
+    start, end = text.find("CHAPTER I\n"), text.rfind("THE END")
+    if start < 0 or end < start:
+        raise SourceError("alice29.txt: no CHAPTER I ... THE END")
+    documents = []
+    for chapter in re.split(r"\n\s*CHAPTER [IVXL]+\n", "\n" + text[start:end]):
+        units = []
+        for block in re.split(r"\n\s*\n", chapter.replace("`", "'")):
+            lines = [line for line in block.split("\n") if line.strip()]
+            if not lines:
+                continue
+            if len(lines) == 1 and lines[0].startswith(" " * 10):
+                units.append(("heading", lines[0].strip()))
+            elif all(line.startswith("    ") for line in lines):
+                units.append(("text", "\n".join(line.strip() for line in lines)))
+            else:
+                units.append(("text", " ".join(" ".join(line.split()) for line in lines)))
+        if units:
+            documents.append(("fiction", units))
+    if len(documents) != 12:
+        raise SourceError(f"alice29.txt: {len(documents)} chapters found, not 12")
+    return documents
+
+
+PLAY_SPEECH = re.compile(r"^([A-Z][A-Za-z .'()]*[A-Za-z)])\t+(.*)$")
+
+
+def play_documents(text):
+    """("drama", units) per scene of As You Like It: each speech a unit, "NAME: its lines" (verse
+    keeps its lines); the scene line and stage directions as headings. Lines after a stage direction
+    inside a speech are a new speech by the same speaker."""
+    start = text.find("\nACT I\n")
+    if start < 0:
+        raise SourceError("asyoulik.txt: no ACT I")
+    documents, units, speech, speaker = [], [], None, None
+
+    def end_speech():
+        nonlocal speech
+        if speech:
+            units.append(("text", f"{speech[0]}: " + "\n".join(speech[1])))
+        speech = None
+
+    for line in text[start:].split("\n"):
+        if not line.strip():
+            continue
+        if line.startswith("ACT ") or line.startswith("SCENE"):
+            end_speech()
+            if line.startswith("SCENE") and units:
+                documents.append(("drama", units))
+                units = []
+            units.append(("heading", " ".join(line.split())))
+            continue
+        body = line.strip()
+        match = PLAY_SPEECH.match(line)
+        if match:
+            end_speech()
+            speaker = match.group(1).strip()
+            speech = (speaker, [match.group(2).strip()])
+        elif body.startswith("[") or (body.isupper() and body.replace(" ", "").isalpha()):  # a direction, a title
+            end_speech()
+            units.append(("heading", body))
+        elif speech and line.startswith("\t"):
+            speech[1].append(body)
+        elif speaker and line.startswith("\t"):
+            speech = (speaker, [body])  # the speaker goes on after a stage direction
+        else:
+            raise SourceError(f"asyoulik.txt: cannot place the line {line!r}")
+    end_speech()
+    if units:
+        documents.append(("drama", units))
+    if len(documents) < 20:
+        raise SourceError(f"asyoulik.txt: only {len(documents)} scenes found")
+    return documents
+
+
+def literature_rows(build, admission):
+    """(category, text, source) rows of dialogue-heavy fiction, sampled with their own generator so
+    that the rows drawn before them do not change."""
+    rng = random.Random(SEED + 2)
+    texts = literature_texts(fetch_sdist(*LITERATURE, build))
+    source = f"{LITERATURE[0]}-{LITERATURE[1]}"
+    pools = {}
+    add_documents(pools, "alice", "fiction", source, alice_documents(texts["alice"]), rng)
+    add_documents(pools, "as-you-like-it", "drama", source, play_documents(texts["as-you-like-it"]), rng)
+    rows, available = [], {}
+    for key in sorted(LITERATURE_QUOTAS):
+        pool = [(text, source) for text, source in pools.get(key, []) if admission.admit(text)]
+        available[key] = len(pool)
+        rows.extend((key[1], text, source) for text, source in stratified_sample(pool, LITERATURE_QUOTAS[key], rng))
+    return rows, available
 
 
 # ---- synthetic tool output, emails, tickets and reviews --------------------------------------------
@@ -1756,6 +1874,9 @@ def build_rows(build, known):
                 rows.append((key[1], text, source))
                 made += 1
         available[key] = made
+    literature, literature_available = literature_rows(build, admission)
+    rows.extend(literature)
+    available.update(literature_available)
     return [{"id": f"benign-train:{number}", "text": text, "label": "benign", "source": source, "category": category}
             for number, (category, text, source) in enumerate(rows)], available, admission.dropped
 
@@ -1792,7 +1913,8 @@ def main():
         rows, available, dropped = build_rows(args.build, known)
     except (SourceError, pinned_wheels.WheelError, subprocess.CalledProcessError) as error:
         outside_sets.fail(str(error))
-    short = {key: QUOTAS[key] - count for key, count in available.items() if count < QUOTAS[key]}
+    quotas = {**QUOTAS, **LITERATURE_QUOTAS}
+    short = {key: quotas[key] - count for key, count in available.items() if count < quotas[key]}
     print(f"benign training texts: {len(rows)} ({tally(rows)})", file=out)
     print("pools: " + ", ".join(f"{k[0]}/{k[1]} {v}" for k, v in sorted(available.items())), file=out)
     if short:
