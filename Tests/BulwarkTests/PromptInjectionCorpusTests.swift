@@ -1,3 +1,4 @@
+import BulwarkTesting
 import Foundation
 import Testing
 
@@ -28,14 +29,10 @@ struct PromptInjectionCorpusTests {
 
     static var validation: URL? { TestData.sharedCorpus("prompt-injection/validation.jsonl") }
 
-    /// The share of `texts` the detector calls injections, yielding now and then so that a
-    /// CPU-bound loop does not starve the other tests' tasks.
-    static func detectedShare(_ texts: [String], by detector: PromptInjectionDetector) async -> Double {
-        var detected = 0
-        for (index, text) in texts.enumerated() {
-            if detector.score(text) >= 0.5 { detected += 1 }
-            if index % 200 == 0 { await Task.yield() }
-        }
+    /// The share of `texts` the detector calls injections, scored on a thread of its own so that
+    /// seconds of CPU work do not hold one of Swift's shared threads from the other tests' tasks.
+    static func detectedShare(_ texts: [String], by detector: PromptInjectionDetector) async throws -> Double {
+        let detected = try await onOwnThread { texts.count { detector.score($0) >= 0.5 } }
         return Double(detected) / Double(max(texts.count, 1))
     }
 
@@ -48,8 +45,8 @@ struct PromptInjectionCorpusTests {
         let texts = try Self.read(try #require(Self.validation))
         let benign = texts.filter { !$0.isInjection }.map(\.text)
         let injections = texts.filter(\.isInjection).map(\.text)
-        let falsePositiveRate = await Self.detectedShare(benign, by: detector)
-        let recall = await Self.detectedShare(injections, by: detector)
+        let falsePositiveRate = try await Self.detectedShare(benign, by: detector)
+        let recall = try await Self.detectedShare(injections, by: detector)
         let accuracy =
             (recall * Double(injections.count) + (1 - falsePositiveRate) * Double(benign.count)) / Double(texts.count)
         #expect(accuracy >= 0.95, "accuracy \(accuracy)")
@@ -63,11 +60,11 @@ struct PromptInjectionCorpusTests {
         let prose = try Self.read(Self.fixtures.appendingPathComponent("prompt-injection-prose.jsonl"))
         let jailbreaks = try Self.read(Self.fixtures.appendingPathComponent("prompt-injection-jailbreaks.jsonl"))
         let chat = try Self.read(Self.fixtures.appendingPathComponent("prompt-injection-short-chat-eval.jsonl"))
-        let chatRate = await Self.detectedShare(chat.map(\.text), by: detector)
+        let chatRate = try await Self.detectedShare(chat.map(\.text), by: detector)
         #expect(chatRate <= 0.015, "short chat messages flagged: \(chatRate)")
-        let hardRate = await Self.detectedShare(hard.map(\.text), by: detector)
-        let proseRate = await Self.detectedShare(prose.map(\.text), by: detector)
-        let caught = await Self.detectedShare(jailbreaks.map(\.text), by: detector)
+        let hardRate = try await Self.detectedShare(hard.map(\.text), by: detector)
+        let proseRate = try await Self.detectedShare(prose.map(\.text), by: detector)
+        let caught = try await Self.detectedShare(jailbreaks.map(\.text), by: detector)
         #expect(hardRate <= 0.02, "hard negatives flagged: \(hardRate)")
         // The issue's own target: ordinary prose passes at 99% or more.
         #expect(proseRate <= 0.01, "prose flagged: \(proseRate)")
