@@ -13,8 +13,9 @@ import Darwin
 /// How much later than its timeout a check may return. What the timing tests show is that a check
 /// ends by its own clock, well before the resolver's or the HTTP client's (30 seconds and more
 /// here); the slack leaves room for a busy cooperative pool in a full run on two cores (see
-/// ``DNSResolverTimeoutTests``), where a finished check can wait seconds for a thread to resume on.
-private let schedulingSlack = Duration.seconds(10)
+/// ``DNSResolverTimeoutTests``, whose bound this is), where a finished check can wait seconds for a
+/// thread to resume on.
+private let schedulingSlack = DNSResolverTimeoutTests.schedulingSlack
 
 /// The MX check against a real nameserver: dnsmasq on loopback.
 @Suite(

@@ -781,12 +781,7 @@ def literature_rows(build, admission):
     pools = {}
     add_documents(pools, "alice", "fiction", source, alice_documents(texts["alice"]), rng)
     add_documents(pools, "as-you-like-it", "drama", source, play_documents(texts["as-you-like-it"]), rng)
-    rows, available = [], {}
-    for key in sorted(LITERATURE_QUOTAS):
-        pool = [(text, source) for text, source in pools.get(key, []) if admission.admit(text)]
-        available[key] = len(pool)
-        rows.extend((key[1], text, source) for text, source in stratified_sample(pool, LITERATURE_QUOTAS[key], rng))
-    return rows, available
+    return sample_pools(pools, LITERATURE_QUOTAS, admission, rng)
 
 
 # ---- synthetic tool output, emails, tickets and reviews --------------------------------------------
@@ -1852,16 +1847,23 @@ def load_faker(build):
     return faker
 
 
+def sample_pools(pools, quotas, admission, rng):
+    """(category, text, source) rows drawn per key of `quotas`, in key order, from the pool's texts
+    that `admission` lets in, and how many each pool offered."""
+    rows, available = [], {}
+    for key in sorted(quotas):
+        pool = [(text, source) for text, source in pools.get(key, []) if admission.admit(text)]
+        available[key] = len(pool)
+        rows.extend((key[1], text, source) for text, source in stratified_sample(pool, quotas[key], rng))
+    return rows, available
+
+
 def build_rows(build, known):
     rng = random.Random(SEED)
     pools = package_pools(build, rng)
     admission = Admission(known)
-    rows, available = [], {}
-    for key in sorted(k for k in QUOTAS if k[0] != "synthetic"):
-        pool = [(text, source) for text, source in pools.get(key, []) if admission.admit(text)]
-        available[key] = len(pool)
-        for text, source in stratified_sample(pool, QUOTAS[key], rng):
-            rows.append((key[1], text, source))
+    package_quotas = {key: quota for key, quota in QUOTAS.items() if key[0] != "synthetic"}
+    rows, available = sample_pools(pools, package_quotas, admission, rng)
     faker = load_faker(build)
     slots = Slots(random.Random(SEED + 1), faker)
     source = f"{WHEELS['faker'][0]}-{WHEELS['faker'][1]}"
