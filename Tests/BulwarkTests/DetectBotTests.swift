@@ -49,6 +49,63 @@ struct DetectBotTests {
         #expect(DetectedClient(userAgent: "  ").bots == ["MISSING_USER_AGENT"])
     }
 
+    @Test("generic words in an Android phone's model name do not make it a bot; elsewhere they do")
+    func androidModelNames() {
+        let phones = [
+            "Mozilla/5.0 (Linux; Android 6.0; B BOT 550 Build/MRA58K) AppleWebKit/537.36 (KHTML, like Gecko) "
+                + "Chrome/53.0.2785.124 Mobile Safari/537.36",
+            "Mozilla/5.0 (Linux; Android 13; Spider 8) AppleWebKit/537.36 (KHTML, like Gecko) "
+                + "Chrome/124.0.0.0 Safari/537.36",
+            "Mozilla/5.0 (Linux; U; Android 4.2.1; tr-tr; Discovery Build/JOP40D) AppleWebKit/534.30 "
+                + "(KHTML, like Gecko) Version/4.0 Mobile Safari/534.30",
+        ]
+        for phone in phones {
+            let client = DetectedClient(userAgent: phone)
+            #expect(!client.isBot, "\(phone): \(client.bots)")
+        }
+        // The same word after the comment is still a signal, and named bots match anywhere.
+        let crawler = DetectedClient(
+            userAgent: "Mozilla/5.0 (Linux; Android 6.0; Nexus 5 Build/MRA58K) AppleWebKit/537.36 "
+                + "(KHTML, like Gecko) Chrome/120.0 Mobile Safari/537.36 (compatible; TotallyNewSpider/0.1)"
+        )
+        #expect(crawler.bots == ["UNKNOWN_BOT"])
+        let googlebot = DetectedClient(
+            userAgent: "Mozilla/5.0 (Linux; Android 6.0.1; Nexus 5X Build/MMB29P) AppleWebKit/537.36 "
+                + "(KHTML, like Gecko) Chrome/131.0.0.0 Mobile Safari/537.36 (compatible; Googlebot/2.1; "
+                + "+http://www.google.com/bot.html)"
+        )
+        #expect(googlebot.bots.contains("GOOGLE_CRAWLER"))
+
+        let lower = Array("mozilla/5.0 (linux; u; android 4.2.1; en-us; m bot 60 build/x; wv) applewebkit".utf8)
+        let stripped = UserAgentClassifier.withoutAndroidModel(lower).map { String(decoding: $0, as: UTF8.self) }
+        #expect(stripped == "mozilla/5.0 (linux; u; android 4.2.1;; wv) applewebkit")
+        let duplex = Array("(linux; android 8.0; pixel 2 build/opd3; duplexweb-google/1.0) x".utf8)
+        #expect(
+            UserAgentClassifier.withoutAndroidModel(duplex).map { String(decoding: $0, as: UTF8.self) }
+                == "(linux; android 8.0;; duplexweb-google/1.0) x"
+        )
+        #expect(UserAgentClassifier.withoutAndroidModel(Array("android 9; x)".utf8)) == nil)
+        #expect(UserAgentClassifier.withoutAndroidModel(Array("(linux; android 9)".utf8)) == nil)
+    }
+
+    @Test("desktop apps that fetch links (Office, mail clients, media players) are detected")
+    func applicationClients() {
+        let apps = [
+            "Mozilla/5.0 (Macintosh; Intel Mac OS X) Word/14.64.0",
+            "Mozilla/4.0 (compatible; MSIE 7.0; Windows NT 6.1; WOW64; Trident/7.0; Microsoft Outlook 15.0.4805; "
+                + "ms-office; MSOffice 15)",
+            "VLC/2.2.4 LibVLC/2.2.4",
+            "kubectl/v1.12.0 (linux/amd64) kubernetes/0ed3388",
+        ]
+        for app in apps {
+            #expect(DetectedClient(userAgent: app).isBot, "\(app)")
+        }
+        let sogouBrowser =
+            "Mozilla/5.0 (Linux; U; Android 5.0.2; zh-cn; Redmi Note 2 Build/LRX22G) AppleWebKit/534.30 "
+            + "(KHTML, like Gecko) Version/4.0 Mobile Safari/534.30 SogouMSE,SogouMobileBrowser/3.8.5"
+        #expect(!DetectedClient(userAgent: sogouBrowser).isBot)
+    }
+
     @Test("allow: [] denies every bot and passes browsers")
     func allowNothing() async throws {
         let bulwark = try Bulwark(rules: [.detectBot(mode: .live, allow: [])])

@@ -3,26 +3,35 @@
 
     python3 scripts/bots/evaluate.py [--bulwark .build/release/bulwark] [--misses DIR]
 
-Lists (pinned registry packages, downloaded once under .build/bots/ with pip download):
-  crawlerdetect 0.4.2 sdist   tests/fixtures/user_agent/crawlers.txt  held-out bots
-                              tests/fixtures/user_agent/devices.txt   real browser/device UAs
+Held-out lists, from a source the catalogue is not generated from (device_detector 6.5.1 sdist,
+the Python port of Matomo's device-detector; its fixtures are LGPL-3.0 test data, downloaded here
+for the measurement and never copied into the repository):
+  device_detector/tests/fixtures/upstream/bots.yml       bots (each entry's `user_agent`)
+  device_detector/tests/fixtures/upstream/*.yml (others) real browsers: entries whose client type
+                                                         is "browser" and that name no bot
+Development lists (the catalogue draws on crawlerdetect's patterns, so these measure how it was
+tuned, not how it generalises):
+  crawlerdetect 0.4.2 sdist   tests/fixtures/user_agent/crawlers.txt  bots
+                              tests/fixtures/user_agent/devices.txt   browser/device UAs, and the
+                              subset that ua-parser 1.0.2 names as a browser
   fake-useragent 2.2.0        fake_useragent/data/browsers.jsonl      real browser UAs (`useragent`)
-Each list is read one user agent a line (fake-useragent: one JSON object a line), trimmed,
-with empty lines skipped and duplicates dropped; the counts reported are after that. devices.txt
-holds a few odd or bot-like entries: they are measured as they are.
+Each list is trimmed, with empty lines skipped and duplicates dropped; the counts reported are
+after that. devices.txt holds a few odd or bot-like entries: they are measured as they are.
 
-Writes, under .build/bots/: heldout-bots.jsonl (crawlers.txt) and browsers.jsonl (devices.txt, ids
-"devices-N", then fake-useragent, ids "fakeua-N") in the Request JSONL shape of `bulwark protect`
-(GET /, the same browser-like headers on every request so that only the user agent differs), and
-rules.json with a single LIVE detectBot rule that allows nothing. With a Bulwark binary (default
-.build/release/bulwark; skipped with a message when it is missing) it runs
-`bulwark protect --rules rules.json --input FILE --stats` on each file: a DENY decision counts as
-detected. isbot runs in this process on the same user agents, timed one call at a time.
+Writes, under .build/bots/, one Request JSONL file per source in the shape of `bulwark protect`
+(GET /, the same browser-like headers on every request so that only the user agent differs):
+dd-bots.jsonl, dd-browsers.jsonl, crawlers.jsonl and browsers.jsonl (devices.txt as "devices-N",
+its ua-parser browsers as "real-N", fake-useragent as "fakeua-N"); and rules.json with a single
+LIVE detectBot rule that allows nothing. With a Bulwark binary (default .build/release/bulwark;
+skipped with a message when it is missing) it runs `bulwark protect --rules rules.json --input FILE
+--stats` on each file: a DENY decision counts as detected. isbot runs in this process on the same
+user agents, timed one call at a time. Needs the `regex` and `yaml` modules; without them it makes
+a virtual environment under .build/bots/venv (is-bot and PyYAML from PyPI) and runs again there.
 
 Prints a markdown table: per list, the user agents, the share Bulwark and isbot detect (recall on
-the bot list, false positives on the browser lists), and the mean time per user agent (isbot:
+the bot lists, false positives on the browser lists), and the mean time per user agent (isbot:
 perf_counter_ns around each call; Bulwark: protectNanoseconds / requests from --stats, per file).
-With --misses DIR, writes the user agents Bulwark misses on the bot list and flags on the browser
+With --misses DIR, writes the user agents Bulwark misses on the bot lists and flags on the browser
 lists (and the same for isbot) to DIR/*.txt; flags are written `IDS<TAB>USER_AGENT`. With
 --catalogue, adds a column for the generated catalogue evaluated with Python's re (named bots,
 then generic signals): a reference for what the Swift engine should find.
@@ -33,16 +42,16 @@ import json
 import os
 import subprocess
 import sys
-import tarfile
 import time
 import venv
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import re  # noqa: E402
 
-from generate import OUTPUT, REPO, fetch_wheel, matches, read_catalogue  # noqa: E402
+from generate import (CRAWLERDETECT, OUTPUT, REPO, fetch_sdist, fetch_wheel, matches,  # noqa: E402
+                      read_catalogue, sdist_members)
 
-CRAWLERDETECT = ("crawlerdetect", "0.4.2")
+DEVICE_DETECTOR = ("device_detector", "6.5.1")
 FAKE_USERAGENT = ("fake-useragent", "2.2.0", "fake_useragent")
 IS_BOT = ("is-bot", "0.3.7", "is_bot")
 UA_PARSER = [("ua-parser", "1.0.2", "ua_parser"), ("ua-parser-builtins", "202610", "ua_parser_builtins")]
@@ -56,19 +65,22 @@ PEER = "203.0.113.7"  # TEST-NET-3
 
 
 def load_is_bot(build):
-    """isbot's Bots class: from the unpacked wheel when `regex` is importable here, else from a
-    virtual environment under build/venv (made once), by running this script again in it."""
+    """isbot's Bots class: from the unpacked wheel when `regex` and `yaml` are importable here, else
+    from a virtual environment under build/venv (made once), by running this script again in it."""
     try:
         import regex  # noqa: F401
+        import yaml  # noqa: F401
     except ImportError:
         environment = os.path.join(build, "venv")
         python = os.path.join(environment, "bin", "python")
         if os.path.realpath(sys.executable) == os.path.realpath(python):
-            sys.exit("evaluate.py: the virtual environment has no `regex` module")
+            sys.exit("evaluate.py: the virtual environment has no `regex` or `yaml` module")
         if not os.path.exists(python):
-            print(f"`regex` is missing: making {environment} with is-bot {IS_BOT[1]}", file=sys.stderr)
+            print(f"`regex` or `yaml` is missing: making {environment} with is-bot {IS_BOT[1]} and PyYAML",
+                  file=sys.stderr)
             venv.create(environment, with_pip=True)
-            subprocess.check_call([python, "-m", "pip", "install", "--quiet", f"{IS_BOT[0]}=={IS_BOT[1]}"])
+            subprocess.check_call([python, "-m", "pip", "install", "--quiet", f"{IS_BOT[0]}=={IS_BOT[1]}",
+                                   "PyYAML"])
         os.execv(python, [python, os.path.abspath(__file__)] + sys.argv[1:])
     sys.path.insert(0, fetch_wheel(IS_BOT[0], IS_BOT[1], IS_BOT[2], build))
     from is_bot import Bots
@@ -76,23 +88,38 @@ def load_is_bot(build):
 
 
 def fetch_crawlerdetect(build):
-    """The crawlerdetect sdist (its test fixtures are not in the wheel); returns its two lists."""
-    name, version = CRAWLERDETECT
-    folder = os.path.join(build, "sdists")
-    os.makedirs(folder, exist_ok=True)
-    archive = os.path.join(folder, f"{name}-{version}.tar.gz")
-    if not os.path.exists(archive):
-        subprocess.check_call([sys.executable, "-m", "pip", "download", "--quiet", "--no-deps",
-                               "--no-binary", ":all:", f"{name}=={version}", "-d", folder])
-    texts = {}
+    """crawlerdetect's two test lists (in the sdist, not the wheel)."""
+    paths = [f"tests/fixtures/user_agent/{name}.txt" for name in ("crawlers", "devices")]
+    texts = sdist_members(fetch_sdist(*CRAWLERDETECT, build), paths)
+    return texts[paths[0]].splitlines(), texts[paths[1]].splitlines()
+
+
+def fetch_device_detector(build):
+    """device_detector's fixtures: (bot user agents, browser user agents)."""
+    import tarfile
+    import yaml
+    archive = fetch_sdist(*DEVICE_DETECTOR, build)
+    folder = "device_detector/tests/fixtures/upstream/"
+    bots, browsers = [], []
     with tarfile.open(archive) as tar:
-        for member in tar.getmembers():
-            for list_name in ("crawlers", "devices"):
-                if member.name == f"{name}-{version}/tests/fixtures/user_agent/{list_name}.txt":
-                    texts[list_name] = tar.extractfile(member).read().decode("utf-8", "replace")
-    if set(texts) != {"crawlers", "devices"}:
-        sys.exit(f"evaluate.py: {archive} lacks tests/fixtures/user_agent/crawlers.txt or devices.txt")
-    return texts["crawlers"].splitlines(), texts["devices"].splitlines()
+        members = sorted((m for m in tar.getmembers() if m.isfile() and f"/{folder}" in m.name
+                          and m.name.endswith(".yml")), key=lambda m: m.name)
+        for member in members:
+            entries = yaml.safe_load(tar.extractfile(member).read().decode("utf-8"))
+            if not isinstance(entries, list):
+                continue
+            is_bot_file = member.name.endswith("/bots.yml")
+            for entry in entries:
+                if not isinstance(entry, dict) or entry.get("user_agent") is None:
+                    continue
+                client = entry.get("client") if isinstance(entry.get("client"), dict) else {}
+                if is_bot_file:
+                    bots.append(str(entry["user_agent"]))
+                elif client.get("type") == "browser" and not entry.get("bot"):
+                    browsers.append(str(entry["user_agent"]))
+    if not bots or not browsers:
+        sys.exit(f"evaluate.py: {archive} has no bot or browser fixtures under {folder}")
+    return bots, browsers
 
 
 def fetch_fake_useragent(build):
@@ -183,8 +210,35 @@ def catalogue_matcher():
             ids = [bot["id"] for bot in bots.values() if matches(bot, ua)]
             if ids:
                 return ids
-        return ["GENERIC"] if any_generic.search(ua) else []
+        return ["GENERIC"] if any_generic.search(without_android_model(ua)) else []
     return match
+
+
+def without_android_model(ua):
+    """The user agent without the model of an Android comment, as the Swift classifier searches it
+    for generic signals (UserAgentClassifier.withoutAndroidModel)."""
+    lower = ua.lower()
+    android = lower.find("android ")
+    if android <= 0 or "(" not in lower[:android]:
+        return ua
+
+    def segment_end(start):
+        ends = [i for i in (lower.find(";", start), lower.find(")", start)) if i >= 0]
+        return min(ends) if ends else None
+
+    version_end = segment_end(android)
+    if version_end is None or lower[version_end] != ";":
+        return ua
+    model_end = segment_end(version_end + 1)
+    if model_end is None:
+        return ua
+    segment = lower[version_end + 1:model_end].lstrip(" ")
+    if (re.fullmatch(r"[a-z_-]{2,6}", segment) and (len(segment) == 2 or len(re.findall(r"[-_]", segment)) == 1)
+            and lower[model_end] == ";"):
+        following = segment_end(model_end + 1)
+        if following is not None:
+            model_end = following
+    return ua[:version_end + 1] + ua[model_end:]
 
 
 def percent(part, whole):
@@ -205,13 +259,19 @@ def main():
 
     bots = load_is_bot(args.build)
     crawlers, devices = fetch_crawlerdetect(args.build)
+    dd_bots, dd_browsers = fetch_device_detector(args.build)
     lists = [  # (key, label, request-id prefix, user agents, is a bot list, file)
-        ("heldout-bots", "crawlerdetect crawlers (bots)", "crawlers", clean(crawlers), True, "heldout-bots.jsonl"),
-        ("devices", "crawlerdetect devices (browsers)", "devices", clean(devices), False, "browsers.jsonl"),
-        ("real-browsers", "crawlerdetect devices that ua-parser names a browser", "real",
-         real_browsers(clean(devices), args.build), False, "browsers.jsonl"),
-        ("fake-useragent", "fake-useragent browsers", "fakeua", clean(fetch_fake_useragent(args.build)), False,
+        ("dd-bots", "held out: device-detector bots", "ddbots", clean(dd_bots), True, "dd-bots.jsonl"),
+        ("dd-browsers", "held out: device-detector browsers (false positives)", "ddbrowsers", clean(dd_browsers),
+         False, "dd-browsers.jsonl"),
+        ("crawlers", "development: crawlerdetect crawlers (bots)", "crawlers", clean(crawlers), True,
+         "crawlers.jsonl"),
+        ("devices", "development: crawlerdetect devices (false positives)", "devices", clean(devices), False,
          "browsers.jsonl"),
+        ("real-browsers", "development: the same devices that ua-parser names a browser", "real",
+         real_browsers(clean(devices), args.build), False, "browsers.jsonl"),
+        ("fake-useragent", "fake-useragent browsers (false positives)", "fakeua",
+         clean(fetch_fake_useragent(args.build)), False, "browsers.jsonl"),
     ]
     rules = os.path.join(args.build, "rules.json")
     with open(rules, "w", encoding="utf-8") as handle:
@@ -288,7 +348,7 @@ def main():
     if stats:
         print()
         print("Bulwark ns/UA is protectNanoseconds / requests of `bulwark protect --stats` for the whole "
-              "file (browsers.jsonl holds both browser lists); isbot's is the mean of perf_counter_ns "
+              "file (browsers.jsonl holds the three development browser lists); isbot's is the mean of perf_counter_ns "
               "around each is_bot call. Detected = DENY on the bot list (recall), on browser lists "
               "(false positives).")
         for name, stat in stats.items():

