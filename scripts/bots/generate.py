@@ -531,39 +531,35 @@ def main():
         if covered:
             fail(f"own generic {generic_id} is covered by named bots {covered}: drop it")
         generics.append((generic_id, category, parsed.text))
-    for pattern in DROPPED_ISBOT:
-        if pattern not in generic_patterns:
-            fail(f"dropped isbot pattern {pattern!r} is not among is-bot's: update DROPPED_ISBOT")
     for bot in bots:
         for pattern in REFINEMENTS.get(bot["id"], []):
             bot["forbidden"].append(catalogue.regex(pattern, f"refinement of {bot['id']}"))
-    for pattern in generic_patterns:
-        if pattern in DROPPED_ISBOT:
-            continue
-        try:
-            parsed = catalogue.regex(pattern, f"is-bot '{pattern}'", ignore_case=True)
-        except SubsetError as error:
-            problems.append(str(error))
-            continue
-        generics.append(("UNKNOWN_BOT", "UNKNOWN", parsed.text))
-    for pattern in DROPPED_CRAWLERDETECT:
-        if pattern not in crawlerdetect_patterns:
-            fail(f"dropped CrawlerDetect pattern {pattern!r} is not among its patterns: update DROPPED_CRAWLERDETECT")
     seen = {text.lower() for _, _, text in generics}
-    crawlerdetect_added = 0
-    for pattern in crawlerdetect_patterns:
-        if pattern in DROPPED_CRAWLERDETECT:
-            continue
-        try:
-            parsed = catalogue.regex(pattern, f"CrawlerDetect '{pattern}'", ignore_case=True)
-        except SubsetError as error:
-            problems.append(str(error))
-            continue
-        if parsed.text.lower() in seen:
-            continue
-        seen.add(parsed.text.lower())
-        generics.append(("UNKNOWN_BOT", "UNKNOWN", parsed.text))
-        crawlerdetect_added += 1
+
+    def add_generics(source, patterns, dropped):
+        """Appends a source's patterns as UNKNOWN_BOT signals, less the dropped ones and any already
+        present (case-insensitively); returns how many were added."""
+        for pattern in dropped:
+            if pattern not in patterns:
+                fail(f"dropped {source} pattern {pattern!r} is not among its patterns: update the list")
+        added = 0
+        for pattern in patterns:
+            if pattern in dropped:
+                continue
+            try:
+                parsed = catalogue.regex(pattern, f"{source} '{pattern}'", ignore_case=True)
+            except SubsetError as error:
+                problems.append(str(error))
+                continue
+            if parsed.text.lower() in seen:
+                continue
+            seen.add(parsed.text.lower())
+            generics.append(("UNKNOWN_BOT", "UNKNOWN", parsed.text))
+            added += 1
+        return added
+
+    add_generics("is-bot", generic_patterns, DROPPED_ISBOT)
+    crawlerdetect_added = add_generics("CrawlerDetect", crawlerdetect_patterns, DROPPED_CRAWLERDETECT)
     if problems:
         print("generate.py: is-bot or CrawlerDetect patterns outside the subset:", file=sys.stderr)
         for problem in problems:
