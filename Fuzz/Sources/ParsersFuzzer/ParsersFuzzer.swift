@@ -1,4 +1,4 @@
-@_spi(Testing) import Bulwark
+@_spi(Testing) @_spi(Benchmarking) import Bulwark
 import BulwarkRedis
 import Foundation
 import HTTPTypes
@@ -10,9 +10,11 @@ import NIOCore
 /// XML, form and text body), the bytes as a DNS response, and filter expressions (the input as an
 /// expression, evaluated on fixed requests, and as the contents of a string, a regular expression,
 /// a wildcard and a set), the input as text scanned for sensitive information (then redacted) and
-/// as an email address (then through Punycode), and as a message scored for prompt injection (through
-/// the normaliser's decoders), and the bytes as Redis replies (RESP) and the text as a Redis URL. Any crash, hang or sanitizer report is a bug; so is an address whose
-/// canonical text parses to a different address, or a filter error outside its expression.
+/// as an email address (then through Punycode), as a message scored for prompt injection (through
+/// the normaliser's decoders) and as a User-Agent for the bot catalogue, and the bytes as Redis
+/// replies (RESP) and the text as a Redis URL. Any crash, hang or sanitizer report is a bug; so is
+/// an address whose canonical text parses to a different address, or a filter error outside its
+/// expression.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
     let bytes = UnsafeRawBufferPointer(start: start, count: count)
@@ -68,6 +70,7 @@ public func fuzz(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
     fuzzSensitiveInfo(text)
     fuzzEmail(text)
     fuzzPromptInjection(text)
+    fuzzUserAgent(text)
     fuzzRedis(bytes, text)
 
     _ = try? Characteristic(text)
@@ -214,6 +217,16 @@ func fuzzPromptInjection(_ text: String) {
     guard let detector = promptInjectionUnderFuzz else { fatalError("the bundled prompt-injection model did not load") }
     let score = detector.score(text)
     precondition(score >= 0 && score <= 1, "score \(score)")
+}
+
+/// Classifies the text as a User-Agent: the literal prefilter, the bot catalogue's patterns (named
+/// and generic, the generic ones searched without an Android model) must answer, the same way
+/// twice, with a category for every bot.
+func fuzzUserAgent(_ text: String) {
+    let client = DetectedClient(classifyingUncached: text)
+    precondition(DetectedClient(classifyingUncached: text) == client, "two classifications of one user agent differ")
+    precondition(client.bots.isEmpty || client.browser == nil, "a bot named as a browser too")
+    precondition(client.bots.isEmpty == client.categories.isEmpty, "bots without categories, or the reverse")
 }
 
 /// Parses the text as an email address under the strictest and the most lenient options; an address

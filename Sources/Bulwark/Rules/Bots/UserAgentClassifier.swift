@@ -120,7 +120,7 @@ final class UserAgentClassifier: Sendable {
     private static func isLocale(_ segment: ArraySlice<UInt8>) -> Bool {
         let trimmed = segment.drop { $0 == 0x20 }
         guard (2...6).contains(trimmed.count) else { return false }
-        let separators = trimmed.filter { $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_") }.count
+        let separators = trimmed.reduce(0) { $1 == UInt8(ascii: "-") || $1 == UInt8(ascii: "_") ? $0 + 1 : $0 }
         guard trimmed.count == 2 || separators == 1 else { return false }
         return trimmed.allSatisfy {
             (UInt8(ascii: "a")...UInt8(ascii: "z")).contains($0) || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_")
