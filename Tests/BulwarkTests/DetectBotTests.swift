@@ -88,17 +88,30 @@ struct DetectBotTests {
         #expect(UserAgentClassifier.withoutAndroidModel(Array("(linux; android 9)".utf8)) == nil)
     }
 
-    @Test("desktop apps that fetch links (Office, mail clients, media players) are detected")
-    func applicationClients() {
-        let apps = [
-            "Mozilla/5.0 (Macintosh; Intel Mac OS X) Word/14.64.0",
-            "Mozilla/4.0 (compatible; MSIE 7.0; Windows NT 6.1; WOW64; Trident/7.0; Microsoft Outlook 15.0.4805; "
-                + "ms-office; MSOffice 15)",
-            "VLC/2.2.4 LibVLC/2.2.4",
-            "kubectl/v1.12.0 (linux/amd64) kubernetes/0ed3388",
+    @Test("apps that fetch links (Office, mail clients, media players, developer tools) have their own ids")
+    func applicationClients() async throws {
+        let word = "Mozilla/5.0 (Macintosh; Intel Mac OS X) Word/14.64.0"
+        let apps: [(String, String, BotCategory)] = [
+            (word, "MICROSOFT_OFFICE", .preview),
+            (
+                "Mozilla/4.0 (compatible; MSIE 7.0; Windows NT 6.1; WOW64; Trident/7.0; Microsoft Outlook 15.0.4805; "
+                    + "ms-office; MSOffice 15)", "MICROSOFT_OFFICE", .preview
+            ),
+            ("Airmail 1.3.3 rv:237 (Macintosh; Mac OS X 10.9.3; sk_SK)", "MAIL_CLIENT", .preview),
+            ("VLC/2.2.4 LibVLC/2.2.4", "MEDIA_PLAYER", .tool),
+            ("kubectl/v1.12.0 (linux/amd64) kubernetes/0ed3388", "DEVELOPER_TOOL", .programmatic),
+            ("Mozilla/5.0 (pc-x86_64-linux-gnu) Siege/4.0.4", "UNKNOWN_BOT", .unknown),
         ]
-        for app in apps {
-            #expect(DetectedClient(userAgent: app).isBot, "\(app)")
+        for (app, id, category) in apps {
+            let client = DetectedClient(userAgent: app)
+            #expect(client.bots == [id], "\(app)")
+            #expect(client.categories == [category], "\(app)")
+        }
+        // A rule can let Office's link checks through by id or by category, and still deny the rest.
+        for allow: [BotSelector] in [["MICROSOFT_OFFICE"], [.category(.preview)]] {
+            let bulwark = try Bulwark(rules: [.detectBot(mode: .live, allow: allow)])
+            #expect(await bulwark.protect(request(userAgent: word)).isAllowed)
+            #expect(await bulwark.protect(request(userAgent: "curl/8.5.0")).isDenied)
         }
         let sogouBrowser =
             "Mozilla/5.0 (Linux; U; Android 5.0.2; zh-cn; Redmi Note 2 Build/LRX22G) AppleWebKit/534.30 "

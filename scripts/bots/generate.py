@@ -137,6 +137,32 @@ DROPPED_CRAWLERDETECT = {
     r"Octopus": "1 / 0: an Android phone",
 }
 
+# CrawlerDetect patterns for apps that fetch links without a person behind them, reported under
+# an id and category of their own instead of UNKNOWN_BOT, so that a rule can allow them by name:
+# Office's and mail clients' link checks and previews (PREVIEW), media players (TOOL), developer
+# tools (PROGRAMMATIC). They are searched before the other generic signals.
+CRAWLERDETECT_SIGNALS = {
+    r"Word\/": ("MICROSOFT_OFFICE", "PREVIEW"),
+    r"Excel\/": ("MICROSOFT_OFFICE", "PREVIEW"),
+    r"PowerPoint\/": ("MICROSOFT_OFFICE", "PREVIEW"),
+    r"Microsoft Office": ("MICROSOFT_OFFICE", "PREVIEW"),
+    r"Microsoft Outlook": ("MICROSOFT_OFFICE", "PREVIEW"),
+    r"MacOutlook\/": ("MICROSOFT_OFFICE", "PREVIEW"),
+    r"Outlook-Express": ("MICROSOFT_OFFICE", "PREVIEW"),
+    r"Outlook-iOS": ("MICROSOFT_OFFICE", "PREVIEW"),
+    r"^Mail\/": ("MAIL_CLIENT", "PREVIEW"),
+    r"Airmail": ("MAIL_CLIENT", "PREVIEW"),
+    r"Canary%20Mail": ("MAIL_CLIENT", "PREVIEW"),
+    r"Polymail\/": ("MAIL_CLIENT", "PREVIEW"),
+    r"LibVLC": ("MEDIA_PLAYER", "TOOL"),
+    r"RealPlayer%20Downloader": ("MEDIA_PLAYER", "TOOL"),
+    r"^docker\/[0-9]": ("DEVELOPER_TOOL", "PROGRAMMATIC"),
+    r"^Gradle\/": ("DEVELOPER_TOOL", "PROGRAMMATIC"),
+    r"^twine\/": ("DEVELOPER_TOOL", "PROGRAMMATIC"),
+    r"kubectl": ("DEVELOPER_TOOL", "PROGRAMMATIC"),
+    r"GitLab\/": ("DEVELOPER_TOOL", "PROGRAMMATIC"),
+}
+
 # Forbidden patterns added to named bots whose patterns also match an app's in-app browser or a
 # phone model (each seen on real browsers in crawlerdetect's devices.txt).
 REFINEMENTS = {
@@ -536,9 +562,10 @@ def main():
             bot["forbidden"].append(catalogue.regex(pattern, f"refinement of {bot['id']}"))
     seen = {text.lower() for _, _, text in generics}
 
-    def add_generics(source, patterns, dropped):
-        """Appends a source's patterns as UNKNOWN_BOT signals, less the dropped ones and any already
-        present (case-insensitively); returns how many were added."""
+    def add_generics(source, patterns, dropped, signals=None):
+        """Appends a source's patterns as UNKNOWN_BOT signals, or as the id and category `signals`
+        gives them, less the dropped ones and any already present (case-insensitively); returns how
+        many were added."""
         for pattern in dropped:
             if pattern not in patterns:
                 fail(f"dropped {source} pattern {pattern!r} is not among its patterns: update the list")
@@ -546,6 +573,7 @@ def main():
         for pattern in patterns:
             if pattern in dropped:
                 continue
+            generic_id, category = (signals or {}).get(pattern, ("UNKNOWN_BOT", "UNKNOWN"))
             try:
                 parsed = catalogue.regex(pattern, f"{source} '{pattern}'", ignore_case=True)
             except SubsetError as error:
@@ -554,12 +582,20 @@ def main():
             if parsed.text.lower() in seen:
                 continue
             seen.add(parsed.text.lower())
-            generics.append(("UNKNOWN_BOT", "UNKNOWN", parsed.text))
+            generics.append((generic_id, category, parsed.text))
             added += 1
         return added
 
+    named_ids = {bot["id"] for bot in bots}
+    for pattern, (generic_id, category) in CRAWLERDETECT_SIGNALS.items():
+        if pattern not in crawlerdetect_patterns or generic_id in named_ids or category not in CATEGORIES:
+            fail(f"CRAWLERDETECT_SIGNALS {pattern!r}: not a CrawlerDetect pattern, or {generic_id} is a named "
+                 f"bot's id, or {category} is no category")
+    # The apps first (so that their ids win over a word signal), then isbot's, then the rest.
+    apps = [p for p in crawlerdetect_patterns if p in CRAWLERDETECT_SIGNALS]
+    crawlerdetect_added = add_generics("CrawlerDetect", apps, {}, CRAWLERDETECT_SIGNALS)
     add_generics("is-bot", generic_patterns, DROPPED_ISBOT)
-    crawlerdetect_added = add_generics("CrawlerDetect", crawlerdetect_patterns, DROPPED_CRAWLERDETECT)
+    crawlerdetect_added += add_generics("CrawlerDetect", crawlerdetect_patterns, DROPPED_CRAWLERDETECT)
     if problems:
         print("generate.py: is-bot or CrawlerDetect patterns outside the subset:", file=sys.stderr)
         for problem in problems:

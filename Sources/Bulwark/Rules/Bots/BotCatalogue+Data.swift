@@ -3187,6 +3187,25 @@ extension BotCatalogue {
         generic	JSDOM	TOOL	\bjsdom/\d
         generic	DART_HTTP_CLIENT	PROGRAMMATIC	^dart/\d+(?:\.\d+)* \(dart:io\)
         generic	UNKNOWN_BOT	UNKNOWN	<\?(?:php|=)|<script|\$\{jndi:|\(\)\s*\{\s*:\s*;\s*\}
+        generic	DEVELOPER_TOOL	PROGRAMMATIC	^docker\/[0-9]
+        generic	DEVELOPER_TOOL	PROGRAMMATIC	^Gradle\/
+        generic	MAIL_CLIENT	PREVIEW	^Mail\/
+        generic	DEVELOPER_TOOL	PROGRAMMATIC	^twine\/
+        generic	MAIL_CLIENT	PREVIEW	Airmail
+        generic	MAIL_CLIENT	PREVIEW	Canary%20Mail
+        generic	MICROSOFT_OFFICE	PREVIEW	Excel\/
+        generic	DEVELOPER_TOOL	PROGRAMMATIC	GitLab\/
+        generic	DEVELOPER_TOOL	PROGRAMMATIC	kubectl
+        generic	MEDIA_PLAYER	TOOL	LibVLC
+        generic	MICROSOFT_OFFICE	PREVIEW	MacOutlook\/
+        generic	MICROSOFT_OFFICE	PREVIEW	Microsoft Office
+        generic	MICROSOFT_OFFICE	PREVIEW	Microsoft Outlook
+        generic	MICROSOFT_OFFICE	PREVIEW	Outlook-Express
+        generic	MICROSOFT_OFFICE	PREVIEW	Outlook-iOS
+        generic	MAIL_CLIENT	PREVIEW	Polymail\/
+        generic	MICROSOFT_OFFICE	PREVIEW	PowerPoint\/
+        generic	MEDIA_PLAYER	TOOL	RealPlayer%20Downloader
+        generic	MICROSOFT_OFFICE	PREVIEW	Word\/
         generic	UNKNOWN_BOT	UNKNOWN	 daum[ /]
         generic	UNKNOWN_BOT	UNKNOWN	 deusu/
         generic	UNKNOWN_BOT	UNKNOWN	(?:^|[^g])news(?!sapphire)
@@ -3393,7 +3412,6 @@ extension BotCatalogue {
         generic	UNKNOWN_BOT	UNKNOWN	^Dart\/[0-9]
         generic	UNKNOWN_BOT	UNKNOWN	^DavClnt
         generic	UNKNOWN_BOT	UNKNOWN	^DHSH
-        generic	UNKNOWN_BOT	UNKNOWN	^docker\/[0-9]
         generic	UNKNOWN_BOT	UNKNOWN	^Expanse
         generic	UNKNOWN_BOT	UNKNOWN	^ExposureScanner
         generic	UNKNOWN_BOT	UNKNOWN	^FDM[ ]
@@ -3401,14 +3419,12 @@ extension BotCatalogue {
         generic	UNKNOWN_BOT	UNKNOWN	^Goose\/
         generic	UNKNOWN_BOT	UNKNOWN	^Goosee-Audit
         generic	UNKNOWN_BOT	UNKNOWN	^Grabber
-        generic	UNKNOWN_BOT	UNKNOWN	^Gradle\/
         generic	UNKNOWN_BOT	UNKNOWN	^Hello from Palo Alto Networks
         generic	UNKNOWN_BOT	UNKNOWN	^HTTPClient\/
         generic	UNKNOWN_BOT	UNKNOWN	^HTTPing
         generic	UNKNOWN_BOT	UNKNOWN	^Java\/
         generic	UNKNOWN_BOT	UNKNOWN	^Jeode\/
         generic	UNKNOWN_BOT	UNKNOWN	^Jetty\/
-        generic	UNKNOWN_BOT	UNKNOWN	^Mail\/
         generic	UNKNOWN_BOT	UNKNOWN	^Mget
         generic	UNKNOWN_BOT	UNKNOWN	^Microsoft URL Control
         generic	UNKNOWN_BOT	UNKNOWN	^Mikrotik\/
@@ -3426,7 +3442,6 @@ extension BotCatalogue {
         generic	UNKNOWN_BOT	UNKNOWN	^symbolicator\/
         generic	UNKNOWN_BOT	UNKNOWN	^Swurl[ ]
         generic	UNKNOWN_BOT	UNKNOWN	^TLS tester[ ]
-        generic	UNKNOWN_BOT	UNKNOWN	^twine\/
         generic	UNKNOWN_BOT	UNKNOWN	^ureq
         generic	UNKNOWN_BOT	UNKNOWN	^visionheight\.com\/scan
         generic	UNKNOWN_BOT	UNKNOWN	^VSE\/[0-9]
@@ -3471,7 +3486,6 @@ extension BotCatalogue {
         generic	UNKNOWN_BOT	UNKNOWN	Ahrefs
         generic	UNKNOWN_BOT	UNKNOWN	aihit
         generic	UNKNOWN_BOT	UNKNOWN	aiohttp\/
-        generic	UNKNOWN_BOT	UNKNOWN	Airmail
         generic	UNKNOWN_BOT	UNKNOWN	akka-http\/
         generic	UNKNOWN_BOT	UNKNOWN	akula\/
         generic	UNKNOWN_BOT	UNKNOWN	alertra
@@ -3595,7 +3609,6 @@ extension BotCatalogue {
         generic	UNKNOWN_BOT	UNKNOWN	caam dot crwlr at gmail dot com
         generic	UNKNOWN_BOT	UNKNOWN	CakePHP
         generic	UNKNOWN_BOT	UNKNOWN	Calculon
-        generic	UNKNOWN_BOT	UNKNOWN	Canary%20Mail
         generic	UNKNOWN_BOT	UNKNOWN	CaretNail
         generic	UNKNOWN_BOT	UNKNOWN	catexplorador
         generic	UNKNOWN_BOT	UNKNOWN	CC Metadata Scaper
@@ -3741,7 +3754,6 @@ extension BotCatalogue {
         generic	UNKNOWN_BOT	UNKNOWN	Evidon
         generic	UNKNOWN_BOT	UNKNOWN	Evrinid
         generic	UNKNOWN_BOT	UNKNOWN	ExactSearch
-        generic	UNKNOWN_BOT	UNKNOWN	Excel\/
         generic	UNKNOWN_BOT	UNKNOWN	exif
         generic	UNKNOWN_BOT	UNKNOWN	ExoRank
         generic	UNKNOWN_BOT	UNKNOWN	Exploratodo
@@ -3827,7 +3839,6 @@ extension BotCatalogue {
         generic	UNKNOWN_BOT	UNKNOWN	Ghost Inspector
         generic	UNKNOWN_BOT	UNKNOWN	GigablastOpenSource
         generic	UNKNOWN_BOT	UNKNOWN	GIS-LABS
-        generic	UNKNOWN_BOT	UNKNOWN	GitLab\/
         generic	UNKNOWN_BOT	UNKNOWN	github-camo
         generic	UNKNOWN_BOT	UNKNOWN	GitHub-Hookshot
         generic	UNKNOWN_BOT	UNKNOWN	github\.com
@@ -4057,7 +4068,6 @@ extension BotCatalogue {
         generic	UNKNOWN_BOT	UNKNOWN	krawler\.dk
         generic	UNKNOWN_BOT	UNKNOWN	krynos
         generic	UNKNOWN_BOT	UNKNOWN	kube-probe
-        generic	UNKNOWN_BOT	UNKNOWN	kubectl
         generic	UNKNOWN_BOT	UNKNOWN	kulturarw3
         generic	UNKNOWN_BOT	UNKNOWN	KumKie
         generic	UNKNOWN_BOT	UNKNOWN	l9tcpid\/
@@ -4068,7 +4078,6 @@ extension BotCatalogue {
         generic	UNKNOWN_BOT	UNKNOWN	LeechGet
         generic	UNKNOWN_BOT	UNKNOWN	letsencrypt
         generic	UNKNOWN_BOT	UNKNOWN	Lftp
-        generic	UNKNOWN_BOT	UNKNOWN	LibVLC
         generic	UNKNOWN_BOT	UNKNOWN	LibWeb
         generic	UNKNOWN_BOT	UNKNOWN	Libwhisker
         generic	UNKNOWN_BOT	UNKNOWN	libwww
@@ -4113,7 +4122,6 @@ extension BotCatalogue {
         generic	UNKNOWN_BOT	UNKNOWN	LYT\.SR
         generic	UNKNOWN_BOT	UNKNOWN	L\.webis
         generic	UNKNOWN_BOT	UNKNOWN	mabontland
-        generic	UNKNOWN_BOT	UNKNOWN	MacOutlook\/
         generic	UNKNOWN_BOT	UNKNOWN	MagentaNews\/
         generic	UNKNOWN_BOT	UNKNOWN	Mag-Net
         generic	UNKNOWN_BOT	UNKNOWN	MagpieRSS
@@ -4145,8 +4153,6 @@ extension BotCatalogue {
         generic	UNKNOWN_BOT	UNKNOWN	MFC_Tear_Sample
         generic	UNKNOWN_BOT	UNKNOWN	Microsearch
         generic	UNKNOWN_BOT	UNKNOWN	Microsoft Data Access
-        generic	UNKNOWN_BOT	UNKNOWN	Microsoft Office
-        generic	UNKNOWN_BOT	UNKNOWN	Microsoft Outlook
         generic	UNKNOWN_BOT	UNKNOWN	Microsoft Windows Network Diagnostics
         generic	UNKNOWN_BOT	UNKNOWN	Microsoft-WebDAV-MiniRedir
         generic	UNKNOWN_BOT	UNKNOWN	Microsoft\.Data\.Mashup
@@ -4273,8 +4279,6 @@ extension BotCatalogue {
         generic	UNKNOWN_BOT	UNKNOWN	Orbiter
         generic	UNKNOWN_BOT	UNKNOWN	OrgProbe\/
         generic	UNKNOWN_BOT	UNKNOWN	orion-semantics
-        generic	UNKNOWN_BOT	UNKNOWN	Outlook-Express
-        generic	UNKNOWN_BOT	UNKNOWN	Outlook-iOS
         generic	UNKNOWN_BOT	UNKNOWN	Owler
         generic	UNKNOWN_BOT	UNKNOWN	Owlin
         generic	UNKNOWN_BOT	UNKNOWN	ownCloud News
@@ -4335,7 +4339,6 @@ extension BotCatalogue {
         generic	UNKNOWN_BOT	UNKNOWN	Pockey
         generic	UNKNOWN_BOT	UNKNOWN	PodcastAddict\/
         generic	UNKNOWN_BOT	UNKNOWN	POE-Component-Client-HTTP
-        generic	UNKNOWN_BOT	UNKNOWN	Polymail\/
         generic	UNKNOWN_BOT	UNKNOWN	Pompos
         generic	UNKNOWN_BOT	UNKNOWN	Porkbun
         generic	UNKNOWN_BOT	UNKNOWN	Port Monitor
@@ -4345,7 +4348,6 @@ extension BotCatalogue {
         generic	UNKNOWN_BOT	UNKNOWN	postplanner\.com
         generic	UNKNOWN_BOT	UNKNOWN	PostPost
         generic	UNKNOWN_BOT	UNKNOWN	postrank
-        generic	UNKNOWN_BOT	UNKNOWN	PowerPoint\/
         generic	UNKNOWN_BOT	UNKNOWN	Prebid
         generic	UNKNOWN_BOT	UNKNOWN	Prerender
         generic	UNKNOWN_BOT	UNKNOWN	Priceonomics Analysis Engine
@@ -4393,7 +4395,6 @@ extension BotCatalogue {
         generic	UNKNOWN_BOT	UNKNOWN	ReactorNetty
         generic	UNKNOWN_BOT	UNKNOWN	Readability
         generic	UNKNOWN_BOT	UNKNOWN	RealDownload
-        generic	UNKNOWN_BOT	UNKNOWN	RealPlayer%20Downloader
         generic	UNKNOWN_BOT	UNKNOWN	RebelMouse
         generic	UNKNOWN_BOT	UNKNOWN	Recorder
         generic	UNKNOWN_BOT	UNKNOWN	RecurPost\/
@@ -4764,7 +4765,6 @@ extension BotCatalogue {
         generic	UNKNOWN_BOT	UNKNOWN	woorankreview
         generic	UNKNOWN_BOT	UNKNOWN	WordPress\/
         generic	UNKNOWN_BOT	UNKNOWN	WordupinfoSearch
-        generic	UNKNOWN_BOT	UNKNOWN	Word\/
         generic	UNKNOWN_BOT	UNKNOWN	worldping-api
         generic	UNKNOWN_BOT	UNKNOWN	wotbox
         generic	UNKNOWN_BOT	UNKNOWN	WP Engine Install Performance API

@@ -32,7 +32,7 @@ public struct BotCategory: RawRepresentable, Sendable, Hashable, Codable, Custom
     public static let monitor = BotCategory(rawValue: "MONITOR")
     /// SEO and site optimisation crawlers.
     public static let optimizer = BotCategory(rawValue: "OPTIMIZER")
-    /// Link-preview fetchers (chat apps, social networks).
+    /// Link-preview fetchers (chat apps, social networks, office suites and mail clients).
     public static let preview = BotCategory(rawValue: "PREVIEW")
     /// HTTP libraries and programmatic clients.
     public static let programmatic = BotCategory(rawValue: "PROGRAMMATIC")
