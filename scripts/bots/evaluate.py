@@ -42,6 +42,7 @@ import json
 import os
 import subprocess
 import sys
+import tarfile
 import time
 import venv
 
@@ -96,8 +97,7 @@ def fetch_crawlerdetect(build):
 
 def fetch_device_detector(build):
     """device_detector's fixtures: (bot user agents, browser user agents)."""
-    import tarfile
-    import yaml
+    import yaml  # after load_is_bot, which makes sure it is importable
     archive = fetch_sdist(*DEVICE_DETECTOR, build)
     folder = "device_detector/tests/fixtures/upstream/"
     bots, browsers = [], []
