@@ -232,29 +232,29 @@ def sdist_members(archive, paths):
     return texts
 
 
+def strings_in_module(text, path, name, kinds):
+    """The collection of strings named `name` in a Python module's source (a literal, from a pinned
+    package), run without importing its package; fails unless it is one of `kinds` of strings."""
+    namespace = {}
+    exec(compile(text, path, "exec"), namespace)
+    strings = namespace.get(name)
+    if not isinstance(strings, kinds) or not all(isinstance(s, str) for s in strings):
+        fail(f"{path} has no collection of strings named {name}")
+    return strings
+
+
 def load_crawlerdetect_patterns(build):
-    """CrawlerDetect's crawler patterns (`data` in crawlerdetect/providers/crawlers.py), read
-    without importing the package."""
+    """CrawlerDetect's crawler patterns (`data` in crawlerdetect/providers/crawlers.py)."""
     path = "crawlerdetect/providers/crawlers.py"
     text = sdist_members(fetch_sdist(*CRAWLERDETECT, build), [path])[path]
-    namespace = {}
-    exec(compile(text, path, "exec"), namespace)  # a literal list, from the pinned sdist
-    patterns = namespace.get("data")
-    if not isinstance(patterns, list) or not all(isinstance(p, str) for p in patterns):
-        fail(f"{path} has no list of strings named data")
-    return patterns
+    return strings_in_module(text, path, "data", list)
 
 
 def load_is_bot_patterns(path):
-    """Reads `default_patterns` from is_bot/_patterns.py without importing the package (which
-    needs the `regex` module)."""
-    namespace = {}
+    """isbot's patterns (`default_patterns` in is_bot/_patterns.py; importing the package would need
+    the `regex` module)."""
     with open(path, encoding="utf-8") as handle:
-        exec(compile(handle.read(), path, "exec"), namespace)  # a literal set, from the pinned wheel
-    patterns = namespace.get("default_patterns")
-    if not isinstance(patterns, (set, frozenset)) or not all(isinstance(p, str) for p in patterns):
-        fail(f"{path} has no set of strings named default_patterns")
-    return sorted(patterns)
+        return sorted(strings_in_module(handle.read(), path, "default_patterns", (set, frozenset)))
 
 
 def upper_snake(text):

@@ -73,12 +73,9 @@ final class UserAgentClassifier: Sendable {
     func classifyUncached(_ userAgent: String) -> DetectedClient {
         let bytes = Array(userAgent.utf8.prefix(Self.maxBytes))
         let lowered = ShieldDecoding.lowercased(bytes)
-        let generic = Self.withoutAndroidModel(lowered)
         let bot = bytes.withUnsafeBufferPointer { original in
             lowered.withUnsafeBufferPointer { lower in
-                (generic ?? lowered).withUnsafeBufferPointer { generic in
-                    bots(original: original, lower: lower, generic: generic)
-                }
+                bots(original: original, lower: lower, lowered: lowered)
             }
         }
         return bot ?? DetectedClient(bots: [], categories: [], browser: Self.browser(lowered))
@@ -128,26 +125,29 @@ final class UserAgentClassifier: Sendable {
     }
 
     /// The bots the user agent names, or `nil` when it names none. Named patterns run on the user
-    /// agent as sent (`original`); generic signals on its lower-cased form without an Android
-    /// device's model (`generic`).
+    /// agent as sent (`original`); generic signals on its lower-cased form (`lower`, the same bytes
+    /// as `lowered`) without an Android device's model, which is cut only when a generic signal is
+    /// a candidate and no named bot matched (candidates come in order, named ones first).
     private func bots(
         original: UnsafeBufferPointer<UInt8>,
         lower: UnsafeBufferPointer<UInt8>,
-        generic: UnsafeBufferPointer<UInt8>
+        lowered: [UInt8]
     ) -> DetectedClient? {
         let named = catalogue.patterns.count
         var matchedBots: [Int] = []
         var genericMatch: Int?
+        var generic: [UInt8]?
         for candidate in prefilter.candidates(in: lower) {
             if candidate < named {
                 let owner = catalogue.patternOwners[candidate]
                 guard !matchedBots.contains(owner), catalogue.patterns[candidate].matches(original) else { continue }
                 if catalogue.bots[owner].forbidden.contains(where: { $0.matches(original) }) { continue }
                 matchedBots.append(owner)
-            } else if matchedBots.isEmpty, genericMatch == nil,
-                catalogue.genericPatterns[candidate - named].matches(generic)
-            {
-                genericMatch = candidate - named
+            } else if matchedBots.isEmpty, genericMatch == nil {
+                let input = generic ?? Self.withoutAndroidModel(lowered) ?? lowered
+                generic = input
+                let pattern = catalogue.genericPatterns[candidate - named]
+                if input.withUnsafeBufferPointer({ pattern.matches($0) }) { genericMatch = candidate - named }
             }
         }
         if !matchedBots.isEmpty {
