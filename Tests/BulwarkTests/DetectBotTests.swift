@@ -88,6 +88,50 @@ struct DetectBotTests {
         #expect(UserAgentClassifier.withoutAndroidModel(Array("(linux; android 9)".utf8)) == nil)
     }
 
+    @Test("shapes only bots send: markup or a placeholder, a `+` marker in a compatible comment, PhantomJS's platform")
+    func structuralSignals() {
+        let bots: [(String, String)] = [
+            ("acme-fetcher-customer-<CustomerID>", "UNKNOWN_BOT"),
+            ("Mozilla/5.0 \"><svg/onload=alert(1)>", "UNKNOWN_BOT"),
+            ("Mozilla/5.0 (compatible; Acme/2.1; +acme-info; contact via site) Safari/537.36", "UNKNOWN_BOT"),
+            ("Mozilla/5.0 (Unknown; Linux x86_64) AppleWebKit/538.1 (KHTML, like Gecko) Acme/3.0", "HEADLESS_WEBKIT"),
+        ]
+        for (userAgent, id) in bots {
+            #expect(DetectedClient(userAgent: userAgent).bots == [id], "\(userAgent)")
+        }
+        #expect(DetectedClient(userAgent: bots[3].0).categories == [.tool])
+        // The browsers nearest each shape: a `<` that opens no tag, Internet Explorer's and
+        // Konqueror's compatible comments, a `+` in a phone model, an LG TV's "Unknown" platform.
+        let browsers = [
+            "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 "
+                + "Safari/537.36 a<3",
+            "Mozilla/5.0 (compatible; MSIE 9.0; Windows NT 6.1; Trident/5.0)",
+            "Mozilla/5.0 (compatible; Konqueror/3.1; Linux)",
+            "Mozilla/5.0 (Linux; Android 4.4.2; +VT107C) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/75.0.3770.143 "
+                + "Safari/537.36",
+            "Mozilla/5.0 (Unknown; Linux armv7l) AppleWebKit/537.1+ (KHTML, like Gecko) Safari/537.1+ "
+                + "LG Browser/6.00.00(+mouse+3D+SCREEN+TUNER; LGE; 47LA790W-ZA; 01.00.00; 0x00000001;); LG NetCast.TV-2013",
+        ]
+        for browser in browsers {
+            let client = DetectedClient(userAgent: browser)
+            #expect(!client.isBot, "\(browser): \(client.bots)")
+        }
+    }
+
+    @Test("80legs' copied Instagram user agent is EIGHTY_LEGS; other phones on the same Android build are not")
+    func copiedUserAgent() {
+        let phone =
+            "Mozilla/5.0 (Linux; Android 15; CPH2557 Build/AP3A.240617.008; wv) AppleWebKit/537.36 (KHTML, like Gecko) "
+            + "Version/4.0 Chrome/142.0.7444.142 Mobile Safari/537.36"
+        let copy =
+            phone + " Instagram 406.0.0.58.159 Android (35/15; 480dpi; 1080x2400; OPPO; CPH2557; OP573DL1; mt6833; "
+            + "en_MY; 822918295; IABMV/1) NV/1"
+        #expect(DetectedClient(userAgent: copy).bots == ["EIGHTY_LEGS"])
+        #expect(!DetectedClient(userAgent: phone).isBot)
+        let anotherInstall = copy.replacingOccurrences(of: "822918295", with: "731044582")
+        #expect(!DetectedClient(userAgent: anotherInstall).isBot)
+    }
+
     @Test("apps that fetch links (Office, mail clients, media players, developer tools) have their own ids")
     func applicationClients() async throws {
         let word = "Mozilla/5.0 (Macintosh; Intel Mac OS X) Word/14.64.0"

@@ -90,10 +90,23 @@ OWN_GENERICS = [
      "Mozilla/5.0 (linux) AppleWebKit/537.36 (KHTML, like Gecko) jsdom/22.1.0"),
     # Dart's dart:io HttpClient (Flutter back ends, Dart scripts): "Dart/3.2 (dart:io)".
     ("DART_HTTP_CLIENT", "PROGRAMMATIC", r"^dart/\d+(?:\.\d+)* \(dart:io\)", "Dart/3.2 (dart:io)"),
-    # Code in a user agent (a PHP or script tag, a Log4Shell lookup, a Shellshock function): sent by
-    # scanners probing how the header is logged or rendered, never by a browser.
-    ("UNKNOWN_BOT", "UNKNOWN", r"<\?(?:php|=)|<script|\$\{jndi:|\(\)\s*\{\s*:\s*;\s*\}",
-     "Mozilla/5.0 <?php system($_GET['c']); ?>"),
+    # Code or markup in a user agent: a PHP or script tag, a Log4Shell lookup, a Shellshock function
+    # (sent by scanners probing how the header is logged or rendered, never by a browser), or any
+    # HTML tag or unfilled `<Placeholder>` (a template whose author never filled it in). One pattern,
+    # since a pattern without a three-byte literal runs on every user agent. On the development
+    # lists the tag branch fires on no browser of crawlerdetect's devices, ua-parser's browsers or
+    # fake-useragent, and on device entries that are themselves XSS payloads.
+    ("UNKNOWN_BOT", "UNKNOWN", r"<\?(?:php|=)|<script|\$\{jndi:|\(\)\s*\{\s*:\s*;\s*\}|<[a-z][\w-]*[>\s/]",
+     "acme-fetcher-<CustomerID>"),
+    # The bot convention of an information marker after the name in a `compatible` comment,
+    # "(compatible; Name/1.0; +https://…)", whatever follows the `+`. 557 of crawlerdetect's
+    # crawlers and no browser of the development lists carry it.
+    ("UNKNOWN_BOT", "UNKNOWN", r"\(compatible; [^;()]+; \+",
+     "Mozilla/5.0 (compatible; Acme/2.1; +acme-info; contact via site)"),
+    # PhantomJS's WebKit platform string, "(Unknown; Linux x86_64) AppleWebKit/…", kept by the
+    # headless tools built on it after they rename the product (Prerender, PingdomTMS).
+    ("HEADLESS_WEBKIT", "TOOL", r"\(Unknown; Linux (?:x86_64|i686)\) AppleWebKit/",
+     "Mozilla/5.0 (Unknown; Linux x86_64) AppleWebKit/538.1 (KHTML, like Gecko) Acme/3.0"),
 ]
 
 
@@ -173,10 +186,20 @@ REFINEMENTS = {
 }
 
 # crawler-user-agents entries left out, with why.
-DROPPED_CRAWLER_USER_AGENTS = {
-    # Listed as 80legs, but the pattern is an Android 15 build id and its only example is Instagram's
-    # in-app browser on an OPPO phone: it would flag every phone on that build.
-    r"AP3A\.240617\.008": "an Android build id, not a crawler",
+DROPPED_CRAWLER_USER_AGENTS = {}
+
+# crawler-user-agents entries whose pattern would flag browsers, narrowed to what identifies the bot:
+# {pattern: (narrower pattern, id)}. The id is given, since one derived from the narrower pattern
+# would name the browser it copies.
+NARROWED_CRAWLER_USER_AGENTS = {
+    # 80legs (knownagents.com's "008") sends one copied user agent: Instagram's in-app browser on an
+    # OPPO phone. The listed pattern is that phone's Android 15 build id and would flag every phone
+    # on that build; the copy also carries one Instagram install's numeric id, which no other
+    # browser sends.
+    r"AP3A\.240617\.008": (
+        r"Build/AP3A\.240617\.008; wv\) .*Instagram 406\.0\.0\.58\.159 Android \(35/15; 480dpi; 1080x2400; OPPO; "
+        r"CPH2557; OP573DL1; mt6833; en_MY; 822918295;",
+        "EIGHTY_LEGS"),
 }
 
 
@@ -450,12 +473,23 @@ def main():
         if not any(entry["pattern"] == pattern for entry in crawler_user_agents):
             fail(f"dropped crawler-user-agents pattern {pattern!r} is not listed: update DROPPED_CRAWLER_USER_AGENTS")
     crawler_user_agents = [e for e in crawler_user_agents if e["pattern"] not in DROPPED_CRAWLER_USER_AGENTS]
+    narrowed_ids = {}
+    for listed, (narrower, bot_id) in NARROWED_CRAWLER_USER_AGENTS.items():
+        entries = [e for e in crawler_user_agents if e["pattern"] == listed]
+        if not entries:
+            fail(f"narrowed crawler-user-agents pattern {listed!r} is not listed: update NARROWED_CRAWLER_USER_AGENTS")
+        for instance in entries[0].get("instances", []):
+            if not re.search(narrower, instance):
+                fail(f"the narrowed pattern of {listed!r} does not match its example {instance!r}")
+        entries[0]["pattern"] = narrower
+        narrowed_ids[narrower] = bot_id
+        taken.add(bot_id)
     for entry in crawler_user_agents:
         pattern = entry["pattern"]
         if pattern in accepted_owner:
             cua_ids[pattern] = accepted_owner[pattern]
             continue
-        bot_id = derive_id(pattern, taken)
+        bot_id = narrowed_ids.get(pattern) or derive_id(pattern, taken)
         cua_ids[pattern] = bot_id
         categories = list(dict.fromkeys(TAG_CATEGORIES[t] for t in entry.get("tags", []) if t in TAG_CATEGORIES))
         unknown_tags = [t for t in entry.get("tags", []) if t not in TAG_CATEGORIES]

@@ -1513,6 +1513,8 @@ extension BotCatalogue {
         +	Anchor Browser
         bot	ANOMURA	AI	Direqt's AI search indexer
         +	Anomura
+        bot	EIGHTY_LEGS	TOOL	80legs web scraping service
+        +	Build/AP3A\.240617\.008; wv\) .*Instagram 406\.0\.0\.58\.159 Android \(35/15; 480dpi; 1080x2400; OPPO; CPH2557; OP573DL1; mt6833; en_MY; 822918295;
         bot	APIFYBOT	AI	Apify's web scraping and data extraction
         +	ApifyBot
         bot	APIFYWEBSITECONTENTCRAWLER	AI	Apify's full website content extractor
@@ -3186,7 +3188,9 @@ extension BotCatalogue {
         +	InfoSifter
         generic	JSDOM	TOOL	\bjsdom/\d
         generic	DART_HTTP_CLIENT	PROGRAMMATIC	^dart/\d+(?:\.\d+)* \(dart:io\)
-        generic	UNKNOWN_BOT	UNKNOWN	<\?(?:php|=)|<script|\$\{jndi:|\(\)\s*\{\s*:\s*;\s*\}
+        generic	UNKNOWN_BOT	UNKNOWN	<\?(?:php|=)|<script|\$\{jndi:|\(\)\s*\{\s*:\s*;\s*\}|<[a-z][\w\-]*[>\s/]
+        generic	UNKNOWN_BOT	UNKNOWN	\(compatible; [^;()]+; \+
+        generic	HEADLESS_WEBKIT	TOOL	\(Unknown; Linux (?:x86_64|i686)\) AppleWebKit/
         generic	DEVELOPER_TOOL	PROGRAMMATIC	^docker\/[0-9]
         generic	DEVELOPER_TOOL	PROGRAMMATIC	^Gradle\/
         generic	MAIL_CLIENT	PREVIEW	^Mail\/
