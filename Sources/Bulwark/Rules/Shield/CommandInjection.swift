@@ -47,15 +47,19 @@ enum CommandInjection {
     static func detect(_ value: [UInt8], strict: Bool) -> Bool {
         let count = value.count
         guard count >= 2 else { return false }
-        if value.contains("${ifs}") || value.contains("$ifs$") || value.contains("$(") && subshell(value) {
+        if value.contains(UInt8(ascii: "$")),
+            value.contains("${ifs}") || value.contains("$ifs$") || value.contains("$(") && subshell(value)
+        {
             return true
         }
         // Absolute paths to programs in the system's binary directories.
-        for directory in binaryDirectories {
-            if let found = value.firstIndex(of: directory, from: 0) {
-                let end = found + directory.utf8CodeUnitCount
-                let (word, _) = shellWord(value, from: end)
-                if commands.contains(word) || bareCommands.contains(word) { return true }
+        if value.contains(UInt8(ascii: "/")) {
+            for directory in binaryDirectories {
+                if let found = value.firstIndex(of: directory, from: 0) {
+                    let end = found + directory.utf8CodeUnitCount
+                    let (word, _) = shellWord(value, from: end)
+                    if commands.contains(word) || bareCommands.contains(word) { return true }
+                }
             }
         }
         var index = 0

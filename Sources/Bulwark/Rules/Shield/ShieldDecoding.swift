@@ -344,34 +344,47 @@ enum ShieldByte {
 /// byte, so each position is compared only with the markers that can start there.
 struct ShieldMarkers: Sendable {
     private let byFirstByte: [[[UInt8]]]
+    /// One bit per two-byte prefix that starts a marker (a one-byte marker sets all 256 of its
+    /// prefixes), so that almost every position is passed over with one bit test.
+    private let prefixes: [UInt64]
 
     init(_ markers: [StaticString]) {
         var table = [[[UInt8]]](repeating: [], count: 256)
+        var prefixes = [UInt64](repeating: 0, count: 1024)
         for marker in markers {
             let bytes = marker.withUTF8Buffer { Array($0) }
             guard let first = bytes.first else { continue }
             table[Int(first)].append(bytes)
+            let seconds: [UInt8] = bytes.count > 1 ? [bytes[1]] : Array(0...255)
+            for second in seconds {
+                let key = Int(first) << 8 | Int(second)
+                prefixes[key >> 6] |= 1 << UInt64(key & 63)
+            }
         }
         self.byFirstByte = table
+        self.prefixes = prefixes
     }
 
     /// Whether any marker occurs in `value`.
     func occurs(in value: [UInt8]) -> Bool {
         value.withUnsafeBufferPointer { buffer in
-            let count = buffer.count
-            var index = 0
-            while index < count {
-                let candidates = byFirstByte[Int(buffer[index])]
-                if !candidates.isEmpty {
-                    for marker in candidates where index + marker.count <= count {
-                        var offset = 1
-                        while offset < marker.count, buffer[index + offset] == marker[offset] { offset += 1 }
-                        if offset == marker.count { return true }
+            prefixes.withUnsafeBufferPointer { prefixes in
+                let count = buffer.count
+                var index = 0
+                while index < count {
+                    let second = index + 1 < count ? Int(buffer[index + 1]) : 0
+                    let key = Int(buffer[index]) << 8 | second
+                    if prefixes[key >> 6] & (1 << UInt64(key & 63)) != 0 {
+                        for marker in byFirstByte[Int(buffer[index])] where index + marker.count <= count {
+                            var offset = 1
+                            while offset < marker.count, buffer[index + offset] == marker[offset] { offset += 1 }
+                            if offset == marker.count { return true }
+                        }
                     }
+                    index += 1
                 }
-                index += 1
+                return false
             }
-            return false
         }
     }
 }

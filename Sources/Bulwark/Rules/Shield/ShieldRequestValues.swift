@@ -138,16 +138,17 @@ struct ShieldRequestValues {
         emit: (ShieldSite.Place, Shield.ValueKind, [UInt8]) -> Bool,
         emitEncoded: (ShieldSite.Place, Shield.ValueKind, ArraySlice<UInt8>) -> Bool
     ) {
+        let type = Array(contentType.utf8)  // searched as bytes: String.contains goes through Foundation
         if contentType.hasPrefix("image/") || contentType.hasPrefix("audio/") || contentType.hasPrefix("video/")
-            || contentType.hasPrefix("font/") || contentType.contains("protobuf") || contentType.contains("grpc")
-            || contentType.contains("octet-stream") || contentType.contains("msgpack") || contentType.contains("thrift")
-            || contentType.contains("cbor") || contentType.hasPrefix("application/zip")
+            || contentType.hasPrefix("font/") || type.contains("protobuf") || type.contains("grpc")
+            || type.contains("octet-stream") || type.contains("msgpack") || type.contains("thrift")
+            || type.contains("cbor") || contentType.hasPrefix("application/zip")
             || contentType.hasPrefix("application/pdf")
         {
             return  // binary: nothing an interpreter reads as text
         }
         let first = bytes.first { !ShieldByte.isSpace($0) }
-        if contentType.contains("json")
+        if type.contains("json")
             || (contentType.isEmpty || contentType.hasPrefix("text/plain"))
                 && (first == UInt8(ascii: "{") || first == UInt8(ascii: "["))
         {
@@ -167,7 +168,7 @@ struct ShieldRequestValues {
             }
             return
         }
-        if contentType.contains("xml") || first == UInt8(ascii: "<") {
+        if type.contains("xml") || first == UInt8(ascii: "<") {
             if !emit(.xml, .xmlDocument, bytes) { return }
             Self.xmlTexts(bytes) { emit(.xml, .value, $0) }
             return
