@@ -17,6 +17,12 @@ struct ShieldTests {
             ("1; drop table users", .sqlInjection),
             ("1 and sleep(5)", .sqlInjection),
             ("1%27%20or%201%3D1--", .sqlInjection),
+            // Time delays and blind oracles: WAITFOR, a function or CASE on a comparison of literals.
+            ("1;waitfor delay '0:0:5'--", .sqlInjection),
+            ("1\")) waitfor delay '0:0:5' and ((\"a\"=\"a", .sqlInjection),
+            ("iif(2976=2976,1,1/0)", .sqlInjection),
+            ("elt(2567=9921,9921)", .sqlInjection),
+            ("1,(case when 6620=3092 then 1 else null end)", .sqlInjection),
             ("<script>alert(1)</script>", .crossSiteScripting),
             ("<img src=x onerror=alert(1)>", .crossSiteScripting),
             ("\" autofocus onfocus=alert(document.domain) x=\"", .crossSiteScripting),
@@ -70,6 +76,7 @@ struct ShieldTests {
             "The system prompt field", "{{name}}", "a; b; c", "Tom & Jerry | Cartoons", "2 * 3 = 6",
             "user@example.com", "<b>bold</b> and <i>italic</i>", "Error: at Object.u (https://x.example/a.js:1:2)",
             "Total: ${price} for #{count} items", "Hello @{user}, see *{field}", "${HOME}/bin and ${1} and #{2020}",
+            "waitfor the delay to pass", "in case when 2 = 3 people come", "f(x=1, y=2)", "round(2.5)",
         ]
     )
     func passes(_ value: String) {

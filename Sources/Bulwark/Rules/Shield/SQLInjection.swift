@@ -204,8 +204,7 @@ enum SQLInjection {
             "json_depth",
             "xmltype",
             "to_char",
-            "dual",
-            "waitfor"
+            "dual"
         )
         return table
     }()
@@ -477,11 +476,22 @@ enum SQLInjection {
                 // A catalogue table, or a time or file function called.
                 if token.kind == .function || token.kind == .keyword && isCatalogue(tokens, at: index) { return true }
             case .waitfor:
-                if index + 1 < tokens.count, tokens[index + 1].word == .delay || tokens[index + 1].word == .none {
+                // WAITFOR DELAY '0:0:5', WAITFOR TIME '23:00'
+                if index + 2 < tokens.count, tokens[index + 1].word == .delay || tokens[index + 1].word == .none,
+                    tokens[index + 2].kind == .string
+                {
                     return true
                 }
             case .into:
                 if index + 1 < tokens.count, tokens[index + 1].word == .outfile { return true }
+            case .caseWord:
+                // CASE WHEN 1=2 THEN …: a condition on two literals, the shape of a blind oracle.
+                if index + 1 < tokens.count, tokens[index + 1].word == .when,
+                    comparisonOfLiterals(tokens, at: index + 2),
+                    index + 5 < tokens.count, tokens[index + 5].word == .then
+                {
+                    return true
+                }
             default:
                 if token.kind == .variable, value.hasBytes("@@", at: token.start),
                     serverVariable(value, at: token.start + 2)
@@ -490,6 +500,14 @@ enum SQLInjection {
                     return true
                 }
                 if token.kind == .semicolon, stackedStatement(tokens, after: index) { return true }
+                // IIF(1=2,1,1/0), ELT(5=6,6), MAKE_SET(5=6,6): a function whose first argument
+                // compares two literals, the shape of a blind oracle.
+                if token.kind == .function, index + 1 < tokens.count, tokens[index + 1].kind == .open,
+                    comparisonOfLiterals(tokens, at: index + 2),
+                    index + 5 < tokens.count, tokens[index + 5].kind == .comma
+                {
+                    return true
+                }
                 if token.kind == .logic, token.word == .or || token.word == .and || token.word == .xor,
                     tautology(tokens, after: index)
                 {
@@ -600,6 +618,12 @@ enum SQLInjection {
         case .begin: return next?.word == .declare
         default: return false
         }
+    }
+
+    /// Whether the tokens at `index` are a number compared with a number (`6620=3092`).
+    private static func comparisonOfLiterals(_ tokens: [Token], at index: Int) -> Bool {
+        index + 2 < tokens.count && tokens[index].kind == .number && tokens[index + 1].kind == .comparison
+            && tokens[index + 2].kind == .number
     }
 
     /// After `OR`/`AND`: `1=1`, `'a'='a'`, `2>1`, `1 LIKE 1`: a comparison of two literals.
