@@ -43,17 +43,18 @@ enum CommandInjection {
         "/system32/",
     ]
 
-    /// Whether a (decoded, lower-cased) value injects a shell command.
-    static func detect(_ value: [UInt8], strict: Bool) -> Bool {
+    /// Whether a (decoded, lower-cased) value injects a shell command; `classes` are the value's
+    /// byte classes, which skip the `$` and directory searches when it has no `$` or slash.
+    static func detect(_ value: [UInt8], classes: ShieldByteClasses, strict: Bool) -> Bool {
         let count = value.count
         guard count >= 2 else { return false }
-        if value.contains(UInt8(ascii: "$")),
+        if classes.any(.dollar),
             value.contains("${ifs}") || value.contains("$ifs$") || value.contains("$(") && subshell(value)
         {
             return true
         }
         // Absolute paths to programs in the system's binary directories.
-        if value.contains(UInt8(ascii: "/")) {
+        if classes.any(.slash) {
             for directory in binaryDirectories {
                 if let found = value.firstIndex(of: directory, from: 0) {
                     let end = found + directory.utf8CodeUnitCount

@@ -256,7 +256,7 @@ public struct Shield: Sendable {
                 found.insert(.pathTraversal)
             }
             if !found.contains(.commandInjection), bytes.any(.shellSyntax),
-                CommandInjection.detect(layer, strict: strict)
+                CommandInjection.detect(layer, classes: bytes, strict: strict)
             {
                 found.insert(.commandInjection)
             }
