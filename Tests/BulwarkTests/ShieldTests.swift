@@ -144,6 +144,81 @@ struct ShieldTests {
         #expect(findings == [ShieldFinding(attack: .crossSiteScripting, location: "body.json.title")])
     }
 
+    @Test(
+        "Java class references and serialized objects are code injection, wherever they travel",
+        arguments: [
+            "java.lang.Runtime", "java.lang.ProcessBuilder", "@java.lang.Runtime@getRuntime().exec('id')",
+            "new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream()))", "java.io.File",
+            "javax.script.ScriptEngineManager", "com.sun.org.apache.xalan.internal.xsltc.trax.TemplatesImpl",
+            "com.opensymphony.xwork2.dispatcher.HttpServletResponse", "org.apache.commons.collections.functors.X",
+            "org.omg.CORBA", "java.Runtime", "ProcessBuilder.evil.clonetransformer", "runtime.invokertransformer",
+            "rO0ABXNyABdqYXZhLnV0aWwuUHJpb3JpdHlRdWV1ZQ", "xKztAAUAAA", "aced00057372",
+        ]
+    )
+    func java(_ payload: String) {
+        let form = BulwarkRequest.post(
+            "/f",
+            body: "v=" + percentEncoded(payload),
+            contentType: "application/x-www-form-urlencoded"
+        )
+        #expect(Set(shield.inspect(form).map(\.attack)) == [.codeInjection], "form: \(payload)")
+        var headers: HTTPFields = [:]
+        headers[HTTPField.Name("cookie")!] = "\(payload)=1; v=\(payload)"
+        headers[HTTPField.Name("x-token")!] = payload
+        let elsewhere = BulwarkRequest.post(
+            "/f",
+            body: #"{"v": "\#(payload.replacingOccurrences(of: "\"", with: "'"))"}"#,
+            headers: headers
+        )
+        let locations = Set(shield.inspect(elsewhere).filter { $0.attack == .codeInjection }.map(\.location))
+        #expect(locations.isSuperset(of: ["cookie.v", "header.x-token", "body.json.v"]), "\(payload): \(locations)")
+        // the name as well (a long name is shortened in the location)
+        #expect(locations.contains { $0.hasPrefix("cookie.") && $0 != "cookie.v" }, "cookie name \(payload)")
+    }
+
+    @Test(
+        "Java names in messages, stack frames and domains pass",
+        arguments: [
+            "Cannot deserialize instance of `java.util.ArrayList<java.lang.Integer>` out of VALUE_STRING",
+            "java.io.IOException: Broken pipe", "at java.io.FileInputStream.open0(Native Method)",
+            "at java.lang.Thread.run(Thread.java:748)", "java.lang.NullPointerException",
+            "www.java.com", "java.com", "org.apache.logging.log4j", "com.example.app", "java.runtime.version",
+            "Install the Java Runtime Environment", "1.8.0_292", "sun.com", "cars.com",
+            "eyJydW50aW1lIjp7Im9zIjoiV2luZG93cyJ9fQ", "Cs7 and Kz and rO models", "placed faced spaced",
+        ]
+    )
+    func javaLookAlikes(_ value: String) {
+        #expect(shield.inspect(BulwarkRequest.get("/s?q=" + percentEncoded(value))).isEmpty, "\(value)")
+    }
+
+    @Test("XML element and attribute names are structure, their values are inspected")
+    func xmlNames() {
+        let names = BulwarkRequest.post(
+            "/x",
+            body: #"<?xml version="1.0"?><xml><java.lang.Runtime rO0ABQ="a">value</java.lang.Runtime></xml>"#,
+            contentType: "application/xml"
+        )
+        #expect(shield.inspect(names).isEmpty)
+        let values = BulwarkRequest.post(
+            "/x",
+            body: #"<?xml version="1.0"?><xml><e class="java.lang.ProcessBuilder">rO0ABQ</e></xml>"#,
+            contentType: "application/xml"
+        )
+        #expect(Set(shield.inspect(values)) == [ShieldFinding(attack: .codeInjection, location: "body.xml")])
+    }
+
+    @Test("the strict level also denies any core Java class and base64 gadget names")
+    func strictJava() {
+        let strict = Shield(sensitivity: .strict)
+        for value in ["java.lang.Integer", "org.apache.commons", "cHJvY2Vzc2J1aWxkZXI", "HByb2Nlc3NidWlsZGVy"] {
+            let request = BulwarkRequest.get("/s?q=" + value)
+            #expect(shield.inspect(request).isEmpty, "standard: \(value)")
+            #expect(strict.inspect(request).map(\.attack) == [.codeInjection], "strict: \(value)")
+        }
+        // base64 JSON with a "runtime" key, as telemetry SDKs send it, passes even so
+        #expect(strict.inspect(BulwarkRequest.get("/s?d=eyJydW50aW1lIjp7Im9zIjoiV2luZG93cyJ9fQ")).isEmpty)
+    }
+
     @Test("the strict level also denies weaker signals")
     func strict() {
         let request = BulwarkRequest.get("/file?name=..%2Fsecret.txt")

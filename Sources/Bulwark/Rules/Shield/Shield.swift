@@ -87,7 +87,8 @@ public struct ShieldSensitivity: RawRepresentable, Sendable, Hashable, Codable, 
     /// Tuned for few false positives: what a public site can deny without a second thought.
     public static let standard = ShieldSensitivity(rawValue: "STANDARD")
     /// Also denies weaker signals (one `../`, a bare `SELECT … FROM`, any IP literal in a URL, a
-    /// command name at the start of a value), for endpoints whose inputs are never free text.
+    /// command name at the start of a value, any class of `java.lang` or `java.io`, base64 that
+    /// decodes to a Java gadget's name), for endpoints whose inputs are never free text.
     public static let strict = ShieldSensitivity(rawValue: "STRICT")
 
     /// The levels this version knows.
@@ -182,7 +183,7 @@ public struct Shield: Sendable {
     public func inspect(_ request: BulwarkRequest) -> [ShieldFinding] {
         var findings: [ShieldFinding] = []
         let strict = sensitivity == .strict
-        ShieldRequestValues(request: request, limits: limits).forEach { site, value in
+        ShieldRequestValues(request: request, limits: limits, strict: strict).forEach { site, value in
             let attacks = Self.detect(value, kind: site.kind, strict: strict)
             guard !attacks.isEmpty else { return findings.count < 32 }
             let location = site.location()
@@ -231,14 +232,44 @@ public struct Shield: Sendable {
         return true
     }
 
+    /// Whether a value can be passed over unread: inert, and holding neither a dot (a Java class
+    /// name) nor the start of a Java serialization stream in base64 (`rO0AB`, `KztAAU`, `Cs7QAF`) or
+    /// hex (`aced`). The strict level reads every inert value of 8 bytes or more, which may be base64.
+    @inline(__always)
+    static func canSkip<C: Collection<UInt8>>(_ value: C, strict: Bool) -> Bool {
+        guard isInert(value), !strict || value.count < 8 else { return false }
+        var window: UInt32 = 0
+        for byte in value {
+            if byte == UInt8(ascii: ".") { return false }
+            window = window << 8 | UInt32(byte)
+            let pair = window & 0xFFFF
+            if pair == 0x724F || pair == 0x4B7A || pair == 0x4373 || window | 0x2020_2020 == 0x6163_6564 {
+                return false  // "rO", "Kz", "Cs", "aced"
+            }
+        }
+        return true
+    }
+
     static func detect(_ value: [UInt8], kind: ValueKind, strict: Bool) -> [ShieldAttack] {
-        guard value.count >= 2, !isInert(value) || (kind == .path && value.contains("..")) else { return [] }
+        guard value.count >= 2 else { return [] }
+        if isInert(value) && !(kind == .path && value.contains("..")) {
+            // letters, digits and dots: only a Java class name or a serialized object can hide here
+            let java =
+                JavaInjection.serializedObject(value) || (strict && JavaInjection.encodedGadget(value))
+                || (value.contains(UInt8(ascii: ".")) && JavaInjection.detect(value, strict: strict))
+            return java ? [.codeInjection] : []
+        }
         var found = Set<ShieldAttack>()
+        if kind != .xmlDocument, JavaInjection.serializedObject(value) || (strict && JavaInjection.encodedGadget(value))
+        {
+            found.insert(.codeInjection)
+        }
         if kind == .name, NoSQLInjection.isOperatorName(value) { found.insert(.noSQLInjection) }
         if kind == .xmlDocument, XMLExternalEntity.detect(ShieldDecoding.lowercased(value)) {
             found.insert(.xmlExternalEntity)
         }
-        for layer in ShieldDecoding.layers(of: value) {
+        let layers = ShieldDecoding.layers(of: value)
+        for (number, layer) in layers.enumerated() {
             let bytes = ShieldByteClasses(layer)
             if !found.contains(.sqlInjection), bytes.any(.sqlSyntax),
                 SQLInjection.detect(layer, strict: strict, anywhere: kind != .header && kind != .path)
@@ -281,6 +312,13 @@ public struct Shield: Sendable {
                 found.insert(.noSQLInjection)
             }
             if bytes.any(.codeSyntax), !found.contains(.codeInjection), CodeInjection.detect(layer, strict: strict) {
+                found.insert(.codeInjection)
+            }
+            if number == layers.count - 1, kind != .xmlDocument, bytes.any(.dot), !found.contains(.codeInjection),
+                JavaInjection.detect(layer, strict: strict)
+            {
+                // Class names are read once, in the most decoded layer. An XML document's element and
+                // attribute names are structure; its texts and attribute values are inspected one by one.
                 found.insert(.codeInjection)
             }
             if bytes.any(.lineBreak), !found.contains(.responseSplitting), ResponseSplitting.detect(layer) {

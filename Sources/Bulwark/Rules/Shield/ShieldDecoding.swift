@@ -407,6 +407,17 @@ struct ShieldWords: Sendable {
 
     @inline(__always)
     func contains(_ bytes: ArraySlice<UInt8>) -> Bool { hashes.contains(Self.hash(bytes)) }
+
+    /// Whether the bytes, with ASCII letters lower-cased, are a word of the set (of lower-case words).
+    @inline(__always)
+    func containsLowercased(_ bytes: ArraySlice<UInt8>) -> Bool {
+        var value: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in bytes {
+            let folded = byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte
+            value = (value ^ UInt64(folded)) &* 0x0000_0100_0000_01B3
+        }
+        return hashes.contains(value)
+    }
 }
 
 /// The classes of bytes present in a value, found in one pass, so that each detector runs only on

@@ -58,6 +58,8 @@ enum JSONPathComponent {
 struct ShieldRequestValues {
     let request: BulwarkRequest
     let limits: ShieldLimits
+    /// Whether the strict level reads inert values that may be base64.
+    var strict = false
 
     /// Headers whose values are protocol bookkeeping, never application input.
     static let skippedHeaders: Set<String> = [
@@ -79,7 +81,7 @@ struct ShieldRequestValues {
         }
         /// Decodes and emits an argument's raw name or value, unless it is inert as it stands.
         func emitEncoded(_ place: ShieldSite.Place, _ kind: Shield.ValueKind, _ raw: ArraySlice<UInt8>) -> Bool {
-            if raw.count < 2 || Shield.isInert(raw) {
+            if raw.count < 2 || Shield.canSkip(raw, strict: strict) {
                 guard budget > 0 else { return false }
                 budget -= 1
                 return true
@@ -103,13 +105,20 @@ struct ShieldRequestValues {
                 for pair in field.value.split(separator: ";") {
                     let trimmed = pair.drop { $0 == " " }
                     let parts = trimmed.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-                    guard parts.count == 2, parts[1].utf8.count >= 2, !Shield.isInert(parts[1].utf8) else { continue }
+                    guard parts.count == 2 else { continue }
+                    // the name too: applications that iterate their cookies read it
+                    if parts[0].utf8.count >= 2, !Shield.canSkip(parts[0].utf8, strict: strict),
+                        !emit(.cookie(parts[0]), .name, Array(parts[0].utf8))
+                    {
+                        return
+                    }
+                    guard parts[1].utf8.count >= 2, !Shield.canSkip(parts[1].utf8, strict: strict) else { continue }
                     if !emit(.cookie(parts[0]), .value, Array(parts[1].utf8)) { return }
                 }
                 continue
             }
             if Self.skippedHeaders.contains(name) || name.hasPrefix("sec-") { continue }
-            if field.value.utf8.count < 2 || Shield.isInert(field.value.utf8) { continue }
+            if field.value.utf8.count < 2 || Shield.canSkip(field.value.utf8, strict: strict) { continue }
             let bytes = Array(field.value.utf8)
             if name == "referer" || name == "origin", let question = bytes.firstIndex(of: UInt8(ascii: "?")) {
                 // A URL: its path and each query value, as the server that made it received them.
@@ -152,7 +161,7 @@ struct ShieldRequestValues {
             || (contentType.isEmpty || contentType.hasPrefix("text/plain"))
                 && (first == UInt8(ascii: "{") || first == UInt8(ascii: "["))
         {
-            var parser = JSONStringWalker(bytes: bytes, maxDepth: limits.maxDepth)
+            var parser = JSONStringWalker(bytes: bytes, maxDepth: limits.maxDepth, strict: strict)
             if parser.walk({ path, value, isKey in emit(.json(path), isKey ? .name : .value, value) }) { return }
             // not JSON after all: inspect it as text
             _ = emit(.text, .value, bytes)
@@ -340,11 +349,13 @@ extension Substring {
 struct JSONStringWalker {
     let bytes: [UInt8]
     let maxDepth: Int
+    let strict: Bool
     var index = 0
 
-    init(bytes: [UInt8], maxDepth: Int) {
+    init(bytes: [UInt8], maxDepth: Int, strict: Bool = false) {
         self.bytes = bytes
         self.maxDepth = maxDepth
+        self.strict = strict
     }
 
     enum Container {
@@ -437,12 +448,15 @@ struct JSONStringWalker {
         return stack.isEmpty && sawValue
     }
 
-    /// The index after the closing quote of the string at `index` when it has no escapes and is inert.
+    /// The index after the closing quote of the string at `index` when it has no escapes and can be
+    /// passed over (``Shield/canSkip(_:strict:)``).
     private func plainStringEnd() -> Int? {
         var cursor = index + 1
         while cursor < bytes.count {
             let byte = bytes[cursor]
-            if byte == UInt8(ascii: "\"") { return cursor + 1 }
+            if byte == UInt8(ascii: "\"") {
+                return Shield.canSkip(bytes[(index + 1)..<cursor], strict: strict) ? cursor + 1 : nil
+            }
             guard
                 ShieldByte.isLetter(byte) || ShieldByte.isDigit(byte) || byte == UInt8(ascii: "-")
                     || byte == UInt8(ascii: "_") || byte == UInt8(ascii: ".")

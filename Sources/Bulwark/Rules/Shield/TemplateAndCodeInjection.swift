@@ -199,15 +199,13 @@ enum CodeInjection {
     static let callableWords = ShieldWords(callables)
 
     static let markers: [StaticString] = [
-        "<?php", "<?=", "java.lang.runtime", "java.lang.processbuilder", "java.lang.system", "getruntime()",
-        ".getruntime(", "javax.script", "#_memberaccess", "@java.lang", "class.module.classloader",
-        "classloader.resources", ".classloader.", "ognlcontext", "#context[", "xwork.", "java.beans.xmldecoder",
-        "<java version", "<java.lang.", "org.apache.commons.collections", "com.sun.org.apache", "ysoserial",
+        "<?php", "<?=", "getruntime()", ".getruntime(", "#_memberaccess", "class.module.classloader",
+        "classloader.resources", ".classloader.", "ognlcontext", "#context[", "xwork.", "<java version", "ysoserial",
         "process.mainmodule", "require('child_process')", "require(\"child_process\")", "child_process",
         "process.binding", "__proto__", "constructor.prototype", "$_get[", "$_post[", "$_request[", "$_server[",
         "$_cookie[", "$_files[", "$_env[", "$globals[", "__halt_compiler", "/bin/bash", "os.system(", "os.popen(",
         "subprocess.", "__builtins__", "pickle.loads", "marshal.loads", "kernel.exec", "io.popen(",
-        "org.springframework", "ro0ab", "aced0005", "object.getprototypeof",
+        "org.springframework", "object.getprototypeof",
     ]
 
     static func detect(_ value: [UInt8], strict: Bool) -> Bool {
