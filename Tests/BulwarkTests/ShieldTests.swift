@@ -36,6 +36,13 @@ struct ShieldTests {
             ("a|/usr/bin/id", .commandInjection),
             ("$(whoami)", .commandInjection),
             ("x;c'a't${IFS}/etc/issue", .commandInjection),
+            // cmd.exe's compound statements, read by their grammar.
+            ("for /f \"tokens=*\" %G in ('dir /b') do echo %G", .commandInjection),
+            ("FOR /R C:\\temp\\ %%G IN (*.bak) DO Echo del \"%%G\"", .commandInjection),
+            ("& FOR %a IN (a,b,c)DO cmd", .commandInjection),
+            ("IF NOT EXIST C:\\nonexistent echo hey", .commandInjection),
+            ("x& if %errorlevel% neq 0 exit /b 1", .commandInjection),
+            ("if /i \"%var%\"==\"1\" (echo one)", .commandInjection),
             ("http://169.254.169.254/latest/meta-data/", .serverSideRequestForgery),
             ("http://0x7f000001/admin", .serverSideRequestForgery),
             ("gopher://127.0.0.1:6379/_INFO", .serverSideRequestForgery),
@@ -77,6 +84,8 @@ struct ShieldTests {
             "user@example.com", "<b>bold</b> and <i>italic</i>", "Error: at Object.u (https://x.example/a.js:1:2)",
             "Total: ${price} for #{count} items", "Hello @{user}, see *{field}", "${HOME}/bin and ${1} and #{2020}",
             "waitfor the delay to pass", "in case when 2 = 3 people come", "f(x=1, y=2)", "round(2.5)",
+            "for 10% in (2020) we did more", "If not defined, the default is used", "if you want to, do it",
+            "ifq a==b foo", "if foo==", "Looking for % in (brackets) done", "motif exist here echo",
         ]
     )
     func passes(_ value: String) {

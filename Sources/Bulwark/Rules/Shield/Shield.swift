@@ -291,6 +291,11 @@ public struct Shield: Sendable {
             {
                 found.insert(.commandInjection)
             }
+            if number == layers.count - 1, !found.contains(.commandInjection), bytes.any(.space),
+                CommandInjection.batchStatement(layer)
+            {
+                found.insert(.commandInjection)
+            }
             if kind != .header, !found.contains(.serverSideRequestForgery), bytes.any(.urlSyntax),
                 ServerSideRequestForgery.detect(layer, strict: strict)
             {
