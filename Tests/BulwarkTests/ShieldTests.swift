@@ -29,6 +29,11 @@ struct ShieldTests {
             ("<a href=\"&#x6a;avascript:alert(1)\">x</a>", .crossSiteScripting),
             ("javascript:alert(document.cookie)", .crossSiteScripting),
             ("self['\\u0061lert'](1)", .crossSiteScripting),
+            ("confirm.call(null,1)", .crossSiteScripting),
+            ("alert?.(document?.cookie)", .crossSiteScripting),
+            ("<br size=\"&{document.cookie=true}\">", .crossSiteScripting),
+            ("<span datasrc=#i datafld=c dataformatas=html></span>", .crossSiteScripting),
+            ("<link rel=\"stylesheet\" href=\"http://evil.example/x.css\">", .crossSiteScripting),
             ("../../../../etc/passwd", .pathTraversal),
             ("..%c0%af..%c0%afetc%c0%afpasswd", .pathTraversal),
             ("file:///etc/shadow", .pathTraversal),
@@ -85,7 +90,8 @@ struct ShieldTests {
             "Total: ${price} for #{count} items", "Hello @{user}, see *{field}", "${HOME}/bin and ${1} and #{2020}",
             "waitfor the delay to pass", "in case when 2 = 3 people come", "f(x=1, y=2)", "round(2.5)",
             "for 10% in (2020) we did more", "If not defined, the default is used", "if you want to, do it",
-            "ifq a==b foo", "if foo==", "Looking for % in (brackets) done", "motif exist here echo",
+            "ifq a==b foo", "if foo==", "<link rel=\"icon\" href=\"https://example.com/favicon.ico\">",
+            "call the alert.call center", "Tom &{ Jerry }", "Looking for % in (brackets) done", "motif exist here echo",
         ]
     )
     func passes(_ value: String) {

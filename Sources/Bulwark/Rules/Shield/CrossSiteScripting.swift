@@ -60,6 +60,23 @@ enum CrossSiteScripting {
         if hasEquals, hasQuote || hasAngle || hasParen, eventHandlerBreakout(value) { return true }
         if hasColon, scriptURL(value) { return true }
         if hasParen || hasBracket, scriptCode(value, strict: strict) { return true }
+        if hasEquals || hasParen, javaScriptEntity(value) { return true }
+        return false
+    }
+
+    /// Netscape's JavaScript entities, `&{document.cookie=1};`, in a value or an attribute.
+    private static func javaScriptEntity(_ value: [UInt8]) -> Bool {
+        var index = 0
+        while let found = value.firstIndex(of: "&{", from: index) {
+            index = found + 2
+            guard let close = value[index...].prefix(200).firstIndex(of: UInt8(ascii: "}")) else { continue }
+            let inside = Array(value[index..<close])
+            if inside.contains("document.") || inside.contains("window.") || inside.contains("alert(")
+                || inside.contains("eval(") || inside.contains("prompt(") || inside.contains("confirm(")
+            {
+                return true
+            }
+        }
         return false
     }
 
@@ -151,6 +168,8 @@ enum CrossSiteScripting {
         var cursor = start
         let count = value.count
         var seen = 0
+        var stylesheetLink = false
+        var remoteHref = false
         while cursor < count, seen < 64 {
             while cursor < count,
                 ShieldByte.isSpace(value[cursor]) || value[cursor] == UInt8(ascii: "/")
@@ -194,6 +213,23 @@ enum CrossSiteScripting {
                 cursor = valueEnd
             }
             let attribute = String(decoding: name, as: UTF8.self)
+            if attribute == "dataformatas", value[valueStart..<valueEnd].elementsEqual("html".utf8) {
+                return true  // Internet Explorer's data binding renders the bound field as HTML
+            }
+            if tag == "link" {
+                // an external style sheet: its rules (expressions, bindings) are the attacker's
+                let attributeValue = Array(value[valueStart..<valueEnd])
+                if attribute == "rel", attributeValue.contains("stylesheet") || attributeValue.contains("import") {
+                    stylesheetLink = true
+                }
+                if attribute == "href",
+                    attributeValue.contains("://") || attributeValue.hasBytes("//", at: 0)
+                        || attributeValue.hasBytes("data:", at: 0)
+                {
+                    remoteHref = true
+                }
+                if stylesheetLink && remoteHref { return true }
+            }
             if urlAttributes.contains(attribute) {
                 let compact = compacted(value[valueStart..<valueEnd])
                 if startsWithScriptScheme(compact, at: 0) { return true }
@@ -382,6 +418,14 @@ enum CrossSiteScripting {
             let next = cursor < count ? value[cursor] : 0
             if scriptFunctions.contains(word) {
                 if next == UInt8(ascii: "`") { return true }
+                // `alert.call(null,1)`, `confirm.apply(…)`, `alert?.(1)`: the call made another way
+                if word == "alert" || word == "prompt" || word == "confirm" || word == "eval" || word == "settimeout"
+                    || word == "setinterval" || word == "execscript",
+                    value.hasBytes(".call(", at: cursor) || value.hasBytes(".apply(", at: cursor)
+                        || value.hasBytes(".bind(", at: cursor) || value.hasBytes("?.(", at: cursor)
+                {
+                    return true
+                }
                 if next == UInt8(ascii: "("), cursor + 1 <= count {
                     let argument = cursor + 1 < count ? value[cursor + 1] : 0
                     let tight = cursor == end
@@ -416,7 +460,8 @@ enum CrossSiteScripting {
                 }
             }
             if word == "document" || word == "window",
-                value.hasBytes(".cookie", at: end) || value.hasBytes(".domain", at: end)
+                value.hasBytes(".cookie", at: end) || value.hasBytes("?.cookie", at: end)
+                    || value.hasBytes(".domain", at: end)
                     || value.hasBytes(".location", at: end) || value.hasBytes(".write", at: end)
             {
                 return true
