@@ -70,6 +70,17 @@ struct ShieldTests {
             ("O:8:\"stdClass\":1:{s:1:\"a\";i:1;}", .codeInjection),
             ("x%0d%0aSet-Cookie: admin=1", .responseSplitting),
             ("*)(uid=*))(|(uid=*", .ldapInjection),
+            ("*(|(objectclass=*))", .ldapInjection),
+            ("userPassword:2.5.13.18:=123", .ldapInjection),
+            ("x\r\nRCPT TO: victim@evil.example\r\n", .mailInjection),
+            ("\r\nV100 CAPABILITY\r\nV101 FETCH 4791", .mailInjection),
+            ("\r\nQUIT\r\n", .mailInjection),
+            ("<!--#exec cmd=\"ls\" -->", .codeInjection),
+            ("!!python/object/apply:os.system ['id']", .codeInjection),
+            ("db.users.insert({admin:1});", .noSQLInjection),
+            ("', $or: [ {}, { 'a':'a", .noSQLInjection),
+            ("\\\\127.0.0.1\\c$\\users\\default\\ntuser.dat", .pathTraversal),
+            ("|getent hosts evil.example", .commandInjection),
         ]
     )
     func recognises(_ payload: String, _ attack: ShieldAttack) {
@@ -91,7 +102,9 @@ struct ShieldTests {
             "waitfor the delay to pass", "in case when 2 = 3 people come", "f(x=1, y=2)", "round(2.5)",
             "for 10% in (2020) we did more", "If not defined, the default is used", "if you want to, do it",
             "ifq a==b foo", "if foo==", "<link rel=\"icon\" href=\"https://example.com/favicon.ico\">",
-            "call the alert.call center", "Tom &{ Jerry }", "Looking for % in (brackets) done", "motif exist here echo",
+            "call the alert.call center", "Tom &{ Jerry }", "Seats:\r\nA1 select your seat\r\nB2 list of meals",
+            "Line one\r\nQuit smoking today", "see db.json for the users", "ratio 1.2.3:=4",
+            "Looking for % in (brackets) done", "motif exist here echo",
         ]
     )
     func passes(_ value: String) {

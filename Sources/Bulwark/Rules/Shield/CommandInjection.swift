@@ -29,6 +29,7 @@ enum CommandInjection {
         "yum", "pip", "npm", "git", "svn", "vi", "vim", "nano", "ed", "sqlite3", "mysql", "psql", "mongo",
         "redis-cli", "start", "call", "set", "ver", "runas", "icacls", "attrib", "schtasks", "lwp-download",
         "lynx", "links", "w3m", "jrunscript", "jjs", "php-cgi", "dd", "sh.exe", "cmd.exe", "powershell.exe",
+        "getent",
     ]
 
     /// Commands that count at the start of a line.
@@ -156,6 +157,9 @@ enum CommandInjection {
         }
         if word == "net", ["user", "localgroup", "view", "share", "use"].contains(argumentWord) { return true }
         if word == "reg" || word == "sc", ["query", "add", "delete"].contains(argumentWord) { return true }
+        if word == "getent", ["passwd", "shadow", "group", "hosts", "ahosts", "services"].contains(argumentWord) {
+            return true
+        }
         return false
     }
 

@@ -13,7 +13,8 @@ enum PathTraversal {
         "win.ini", "boot.ini", "system.ini", "/windows/system32", "/winnt/", "c:/windows", "c:/winnt",
         "/system32/", "web-inf/web.xml", "web-inf/classes", "meta-inf/", "/.htaccess", "/.htpasswd",
         "/.git/", "/.svn/", "/.hg/", "/.env", "/.aws/", "/.docker/", "wp-config.php", "/etc/environment",
-        "/.ds_store", "/usr/local/etc/", "/boot/grub", "/sys/class/", "/dev/tcp/", "/.kube/",
+        "/.ds_store", "/usr/local/etc/", "/boot/grub", "/sys/class/", "/dev/tcp/", "/.kube/", "ntuser.dat",
+        "/c$/", "/admin$/", "global.asa", "inetpub/wwwroot",
     ]
 
     /// The path with `\` as `/`, hex-written dots and slashes (`0x2e`, `0x5c`) resolved.

@@ -32,12 +32,14 @@ public struct ShieldAttack: RawRepresentable, Sendable, Hashable, Codable, Compa
     public static let responseSplitting = ShieldAttack(rawValue: "HTTP_RESPONSE_SPLITTING")
     /// LDAP filter injection.
     public static let ldapInjection = ShieldAttack(rawValue: "LDAP_INJECTION")
+    /// SMTP, IMAP or POP3 commands injected after a line break.
+    public static let mailInjection = ShieldAttack(rawValue: "MAIL_INJECTION")
 
     /// Every family this version detects.
     public static let allCases: [ShieldAttack] = [
         .sqlInjection, .crossSiteScripting, .pathTraversal, .commandInjection, .serverSideRequestForgery,
         .templateInjection, .log4Shell, .shellshock, .xmlExternalEntity, .noSQLInjection, .codeInjection,
-        .responseSplitting, .ldapInjection,
+        .responseSplitting, .ldapInjection, .mailInjection,
     ]
 
     /// The wire form.
@@ -329,7 +331,12 @@ public struct Shield: Sendable {
             if bytes.any(.lineBreak), !found.contains(.responseSplitting), ResponseSplitting.detect(layer) {
                 found.insert(.responseSplitting)
             }
-            if bytes.any(.paren), !found.contains(.ldapInjection), LDAPInjection.detect(layer) {
+            if bytes.any(.lineBreak), !found.contains(.mailInjection), MailInjection.detect(layer) {
+                found.insert(.mailInjection)
+            }
+            if bytes.any(.paren) || (bytes.any(.colon) && bytes.any(.equals)), !found.contains(.ldapInjection),
+                LDAPInjection.detect(layer)
+            {
                 found.insert(.ldapInjection)
             }
         }

@@ -171,11 +171,39 @@ enum NoSQLInjection {
     static let valueMarkers = ShieldMarkers([
         "$where", "$ne\"", "{\"$ne", "{\"$gt", "{\"$regex", "{\"$nin", "{\"$exists", "[$ne]", "[$gt]", "[$regex]",
         "[$nin]", "[$where]", "[$exists]", "{$ne", "{$gt", "db.getcollection", "db.users.", "this.password",
-        "mapreduce(", "$function",
+        "mapreduce(", "$function", "$or:", "$and:", "$nor:", "$ne:", "$gt:", "$regex:", "$where:",
     ])
 
+    /// Methods of a MongoDB collection, called as in its shell: `db.users.insert({…})`.
+    static let shellMethods: Set<String> = [
+        "find", "findone", "insert", "insertone", "insertmany", "update", "updateone", "updatemany", "remove",
+        "deleteone", "deletemany", "drop", "aggregate", "count", "save", "replaceone", "findandmodify",
+        "mapreduce", "createindex", "renamecollection",
+    ]
+
+    /// `db.collection.method(`.
+    static func shellCall(_ value: [UInt8]) -> Bool {
+        var index = 0
+        while let found = value.firstIndex(of: "db.", from: index) {
+            index = found + 3
+            guard found == 0 || !ShieldByte.isWordByte(value[found - 1]) else { continue }
+            var cursor = index
+            while cursor < value.count, ShieldByte.isWordByte(value[cursor]) { cursor += 1 }
+            guard cursor > index, cursor < value.count, value[cursor] == UInt8(ascii: ".") else { continue }
+            let methodStart = cursor + 1
+            var end = methodStart
+            while end < value.count, ShieldByte.isLetter(value[end]) { end += 1 }
+            if end < value.count, value[end] == UInt8(ascii: "("),
+                shellMethods.contains(String(decoding: value[methodStart..<end], as: UTF8.self))
+            {
+                return true
+            }
+        }
+        return false
+    }
+
     static func detect(_ value: [UInt8]) -> Bool {
-        if valueMarkers.occurs(in: value) { return true }
+        if valueMarkers.occurs(in: value) || shellCall(value) { return true }
         // `'; return true; var a='`, `'||'1'=='1`, `' && this.x`
         if value.contains("return true") || value.contains("return 1==1"), value.contains(";") { return true }
         if value.contains("'=='") || value.contains("\"==\""), value.contains("||") { return true }
@@ -205,7 +233,8 @@ enum CodeInjection {
         "process.binding", "__proto__", "constructor.prototype", "$_get[", "$_post[", "$_request[", "$_server[",
         "$_cookie[", "$_files[", "$_env[", "$globals[", "__halt_compiler", "/bin/bash", "os.system(", "os.popen(",
         "subprocess.", "__builtins__", "pickle.loads", "marshal.loads", "kernel.exec", "io.popen(",
-        "org.springframework", "object.getprototypeof",
+        "org.springframework", "object.getprototypeof", "<!--#exec", "<!--#include", "<!--#echo", "<!--#printenv",
+        "<!--#config", "<!--#set ", "<!--#fsize", "<!--#flastmod", "!!python/", "!!ruby/object", "!!ruby/hash",
     ]
 
     static func detect(_ value: [UInt8], strict: Bool) -> Bool {
@@ -313,8 +342,31 @@ enum ResponseSplitting {
 }
 
 enum LDAPInjection {
+    /// `attribute:1.2.3:=value`: an object identifier, then `:=`.
+    static func extensibleMatch(_ value: [UInt8]) -> Bool {
+        var index = 0
+        while let found = value.firstIndex(of: ":=", from: index) {
+            index = found + 2
+            var cursor = found
+            var dots = 0
+            var digits = 0
+            while cursor > 0, ShieldByte.isDigit(value[cursor - 1]) || value[cursor - 1] == UInt8(ascii: ".") {
+                if value[cursor - 1] == UInt8(ascii: ".") { dots += 1 } else { digits += 1 }
+                cursor -= 1
+            }
+            if dots >= 2, digits >= 3, cursor > 0, value[cursor - 1] == UInt8(ascii: ":") { return true }
+        }
+        return false
+    }
+
     /// `*)(uid=*))(|(uid=*`, `admin)(&)`: closing the application's filter and opening another.
     static func detect(_ value: [UInt8]) -> Bool {
+        // a composed filter opened (`*(|(objectclass=*))`), or an extensible match on a matching rule's
+        // object identifier (`userPassword:2.5.13.18:=x`)
+        if value.contains("(|(") || value.contains("(&(") || value.contains("(!(") || value.contains("objectclass=*") {
+            return true
+        }
+        if extensibleMatch(value) { return true }
         guard value.contains(")(") else { return false }
         if value.contains("*)(") || value.contains(")(|") || value.contains(")(&") || value.contains(")(!") {
             return true
@@ -323,6 +375,69 @@ enum LDAPInjection {
             var cursor = found + 2
             while cursor < value.count, ShieldByte.isLetter(value[cursor]) { cursor += 1 }
             return cursor > found + 2 && cursor < value.count && value[cursor] == UInt8(ascii: "=")
+        }
+        return false
+    }
+}
+
+/// SMTP, IMAP and POP3 commands injected after a line break into a value a mail library sends on:
+/// `\r\nRCPT TO: x@evil.example`, `\r\nV100 CAPABILITY`, a line of `QUIT`.
+enum MailInjection {
+    /// IMAP commands after a tag (`a001 FETCH 1`).
+    static let taggedCommands: Set<String> = [
+        "capability", "login", "logout", "select", "examine", "fetch", "store", "copy", "append", "uid",
+        "authenticate", "starttls", "list", "lsub", "status", "search", "noop", "create", "delete", "rename",
+        "expunge",
+    ]
+    /// Tagged commands that are also English words.
+    static let proseCommands: Set<String> = [
+        "login", "select", "examine", "store", "copy", "append", "list", "status", "search", "create", "delete",
+        "rename",
+    ]
+    /// Commands that are a whole line by themselves.
+    static let lineCommands: Set<String> = ["quit", "rset", "noop", "starttls", "capability", "logout", "expunge"]
+
+    static func detect(_ value: [UInt8]) -> Bool {
+        var index = 0
+        let count = value.count
+        while index < count {
+            guard value[index] == 0x0A || value[index] == 0x0D else {
+                index += 1
+                continue
+            }
+            var start = index
+            while start < count, value[start] == 0x0A || value[start] == 0x0D { start += 1 }
+            var end = start
+            while end < count, value[end] != 0x0A, value[end] != 0x0D { end += 1 }
+            index = end
+            guard end > start else { continue }
+            // a form's `+` is a space to the application that decodes it
+            let line = value[start..<end].map { $0 == UInt8(ascii: "+") ? UInt8(ascii: " ") : $0 }
+            if line.hasBytes("rcpt to:", at: 0) || line.hasBytes("mail from:", at: 0)
+                || line.hasBytes("rcpt to :", at: 0)
+            {
+                return true
+            }
+            let words = line.split(separator: UInt8(ascii: " "), omittingEmptySubsequences: true)
+            guard let first = words.first else { continue }
+            if words.count == 1, lineCommands.contains(String(decoding: first, as: UTF8.self)) { return true }
+            // a tag of letters then digits (`v100`, `a001`), then an IMAP command
+            let letters = first.prefix(while: ShieldByte.isLetter)
+            let digits = first.dropFirst(letters.count)
+            let command = words.count >= 2 ? String(decoding: words[1], as: UTF8.self) : ""
+            if letters.count <= 4, !digits.isEmpty, digits.allSatisfy(ShieldByte.isDigit),
+                taggedCommands.contains(command)
+            {
+                // English words (`A1 select your seat`) count only with nothing or an IMAP argument after
+                guard proseCommands.contains(command), words.count > 2, let argument = words[2].first else {
+                    return true
+                }
+                if ShieldByte.isDigit(argument) || argument == UInt8(ascii: "\"") || argument == UInt8(ascii: "(")
+                    || words[2].elementsEqual("inbox".utf8)
+                {
+                    return true
+                }
+            }
         }
         return false
     }
