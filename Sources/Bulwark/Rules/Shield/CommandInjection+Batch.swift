@@ -123,13 +123,16 @@ extension CommandInjection {
         guard leftEnd > cursor else { return false }
         var next = skipSpaces(value, leftEnd)
         if value[cursor] == UInt8(ascii: "("), next < count {
-            let inside = Array(value[cursor..<leftEnd])
-            if inside.contains("==") || comparisonWord(inside) { return true }
+            // `(2 GEQ 15)`: the comparison inside the parentheses
+            for position in cursor..<leftEnd
+            where value.hasBytes("==", at: position) || comparisonWord(value, at: position, spaced: true) {
+                return true
+            }
         }
         if next + 1 < count, value[next] == UInt8(ascii: "="), value[next + 1] == UInt8(ascii: "=") {
             while next < count, value[next] == UInt8(ascii: "=") { next += 1 }
-        } else if next > leftEnd, comparisonWord(Array(value[next..<Swift.min(count, next + 4)])),
-            next + 3 < count, ShieldByte.isSpace(value[next + 3])
+        } else if next > leftEnd, comparisonWord(value, at: next, spaced: false), next + 3 < count,
+            ShieldByte.isSpace(value[next + 3])
         {
             next += 3
         } else {
@@ -142,11 +145,16 @@ extension CommandInjection {
         return rest > rightEnd && rest < count
     }
 
-    private static func comparisonWord(_ bytes: [UInt8]) -> Bool {
-        for word: StaticString in [" equ ", " neq ", " lss ", " leq ", " gtr ", " geq "] where bytes.contains(word) {
-            return true
+    /// Whether `EQU`, `NEQ`, `LSS`, `LEQ`, `GTR` or `GEQ` is at `index`; `spaced`, with a space on
+    /// each side.
+    private static func comparisonWord(_ value: [UInt8], at index: Int, spaced: Bool) -> Bool {
+        let start = spaced ? index + 1 : index
+        if spaced {
+            guard index >= 0, index + 4 < value.count, ShieldByte.isSpace(value[index]),
+                ShieldByte.isSpace(value[index + 4])
+            else { return false }
         }
-        for word: StaticString in ["equ", "neq", "lss", "leq", "gtr", "geq"] where bytes.hasBytes(word, at: 0) {
+        for word: StaticString in ["equ", "neq", "lss", "leq", "gtr", "geq"] where value.hasBytes(word, at: start) {
             return true
         }
         return false

@@ -397,9 +397,25 @@ enum MailInjection {
     /// Commands that are a whole line by themselves.
     static let lineCommands: Set<String> = ["quit", "rset", "noop", "starttls", "capability", "logout", "expunge"]
 
+    static let taggedWords = ShieldWords(taggedCommands)
+    static let proseWords = ShieldWords(proseCommands)
+    static let lineWords = ShieldWords(lineCommands)
+
+    /// Whether a lower-cased value has a line, after a line break, that is a mail protocol command. A
+    /// form's `+` counts as a space, as it does to the application that decodes it. Nothing is
+    /// allocated: this runs on every line of multi-line text.
     static func detect(_ value: [UInt8]) -> Bool {
         var index = 0
         let count = value.count
+        @inline(__always) func isGap(_ byte: UInt8) -> Bool { byte == UInt8(ascii: " ") || byte == UInt8(ascii: "+") }
+        /// The word at `start` (up to a gap or the line's end), and where it ends.
+        func word(from start: Int, lineEnd: Int) -> Range<Int> {
+            var cursor = start
+            while cursor < lineEnd, isGap(value[cursor]) { cursor += 1 }
+            var end = cursor
+            while end < lineEnd, !isGap(value[end]) { end += 1 }
+            return cursor..<end
+        }
         while index < count {
             guard value[index] == 0x0A || value[index] == 0x0D else {
                 index += 1
@@ -411,32 +427,30 @@ enum MailInjection {
             while end < count, value[end] != 0x0A, value[end] != 0x0D { end += 1 }
             index = end
             guard end > start else { continue }
-            // a form's `+` is a space to the application that decodes it
-            let line = value[start..<end].map { $0 == UInt8(ascii: "+") ? UInt8(ascii: " ") : $0 }
-            if line.hasBytes("rcpt to:", at: 0) || line.hasBytes("mail from:", at: 0)
-                || line.hasBytes("rcpt to :", at: 0)
+            if value.hasBytes("rcpt to:", at: start) || value.hasBytes("mail from:", at: start)
+                || value.hasBytes("rcpt+to:", at: start) || value.hasBytes("mail+from:", at: start)
             {
                 return true
             }
-            let words = line.split(separator: UInt8(ascii: " "), omittingEmptySubsequences: true)
-            guard let first = words.first else { continue }
-            if words.count == 1, lineCommands.contains(String(decoding: first, as: UTF8.self)) { return true }
+            let first = word(from: start, lineEnd: end)
+            guard !first.isEmpty else { continue }
+            let second = word(from: first.upperBound, lineEnd: end)
+            if second.isEmpty, lineWords.contains(value[first]) { return true }
             // a tag of letters then digits (`v100`, `a001`), then an IMAP command
-            let letters = first.prefix(while: ShieldByte.isLetter)
-            let digits = first.dropFirst(letters.count)
-            let command = words.count >= 2 ? String(decoding: words[1], as: UTF8.self) : ""
-            if letters.count <= 4, !digits.isEmpty, digits.allSatisfy(ShieldByte.isDigit),
-                taggedCommands.contains(command)
+            var digitsStart = first.lowerBound
+            while digitsStart < first.upperBound, ShieldByte.isLetter(value[digitsStart]) { digitsStart += 1 }
+            guard digitsStart - first.lowerBound <= 4, digitsStart < first.upperBound,
+                value[digitsStart..<first.upperBound].allSatisfy(ShieldByte.isDigit), !second.isEmpty,
+                taggedWords.contains(value[second])
+            else { continue }
+            // English words (`A1 select your seat`) count only with nothing or an IMAP argument after
+            guard proseWords.contains(value[second]) else { return true }
+            let third = word(from: second.upperBound, lineEnd: end)
+            guard let argument = third.isEmpty ? nil : value[third.lowerBound] else { return true }
+            if ShieldByte.isDigit(argument) || argument == UInt8(ascii: "\"") || argument == UInt8(ascii: "(")
+                || value[third].elementsEqual("inbox".utf8)
             {
-                // English words (`A1 select your seat`) count only with nothing or an IMAP argument after
-                guard proseCommands.contains(command), words.count > 2, let argument = words[2].first else {
-                    return true
-                }
-                if ShieldByte.isDigit(argument) || argument == UInt8(ascii: "\"") || argument == UInt8(ascii: "(")
-                    || words[2].elementsEqual("inbox".utf8)
-                {
-                    return true
-                }
+                return true
             }
         }
         return false
