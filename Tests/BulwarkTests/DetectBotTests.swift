@@ -59,10 +59,7 @@ struct DetectBotTests {
             "Mozilla/5.0 (Linux; U; Android 4.2.1; tr-tr; Discovery Build/JOP40D) AppleWebKit/534.30 "
                 + "(KHTML, like Gecko) Version/4.0 Mobile Safari/534.30",
         ]
-        for phone in phones {
-            let client = DetectedClient(userAgent: phone)
-            #expect(!client.isBot, "\(phone): \(client.bots)")
-        }
+        expectNoBots(phones)
         // The same word after the comment is still a signal, and named bots match anywhere.
         let crawler = DetectedClient(
             userAgent: "Mozilla/5.0 (Linux; Android 6.0; Nexus 5 Build/MRA58K) AppleWebKit/537.36 "
@@ -112,10 +109,7 @@ struct DetectBotTests {
             "Mozilla/5.0 (Unknown; Linux armv7l) AppleWebKit/537.1+ (KHTML, like Gecko) Safari/537.1+ "
                 + "LG Browser/6.00.00(+mouse+3D+SCREEN+TUNER; LGE; 47LA790W-ZA; 01.00.00; 0x00000001;); LG NetCast.TV-2013",
         ]
-        for browser in browsers {
-            let client = DetectedClient(userAgent: browser)
-            #expect(!client.isBot, "\(browser): \(client.bots)")
-        }
+        expectNoBots(browsers)
     }
 
     @Test("80legs' copied Instagram user agent is EIGHTY_LEGS; other phones on the same Android build are not")
@@ -310,6 +304,14 @@ struct DetectBotTests {
         let again = try JSONDecoder().decode(BulwarkConfiguration.self, from: encoded)
         #expect(again.rules == configuration.rules)
         #expect(configuration.rules.first == .detectBot(mode: .live, allow: [.category(.searchEngine), "CURL"]))
+    }
+
+    /// Expects each user agent to be read as no bot, naming the bots found on failure.
+    private func expectNoBots(_ userAgents: [String], sourceLocation: SourceLocation = #_sourceLocation) {
+        for userAgent in userAgents {
+            let client = DetectedClient(userAgent: userAgent)
+            #expect(!client.isBot, "\(userAgent): \(client.bots)", sourceLocation: sourceLocation)
+        }
     }
 }
 

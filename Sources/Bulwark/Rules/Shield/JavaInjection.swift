@@ -47,14 +47,6 @@ enum JavaInjection {
         guard original.count >= 4 else { return false }
         return original.withUnsafeBufferPointer { bytes in
             let count = bytes.count
-            func has(_ needle: StaticString, at index: Int) -> Bool {
-                let length = needle.utf8CodeUnitCount
-                guard index + length <= count else { return false }
-                return needle.withUTF8Buffer { pattern in
-                    for offset in 0..<length where bytes[index + offset] != pattern[offset] { return false }
-                    return true
-                }
-            }
             for index in 0..<count {
                 switch bytes[index] {
                 case 0xAC:
@@ -68,11 +60,13 @@ enum JavaInjection {
                     {
                         return true
                     }
-                case UInt8(ascii: "r"): if has("rO0AB", at: index) { return true }
-                case UInt8(ascii: "K"): if has("KztAAU", at: index) { return true }
-                case UInt8(ascii: "C"): if has("Cs7QAF", at: index) { return true }
+                case UInt8(ascii: "r"): if original.hasBytes("rO0AB", at: index) { return true }
+                case UInt8(ascii: "K"): if original.hasBytes("KztAAU", at: index) { return true }
+                case UInt8(ascii: "C"): if original.hasBytes("Cs7QAF", at: index) { return true }
                 case UInt8(ascii: "a"), UInt8(ascii: "A"):
-                    if has("aced0005", at: index) || has("ACED0005", at: index) { return true }
+                    if original.hasBytes("aced0005", at: index) || original.hasBytes("ACED0005", at: index) {
+                        return true
+                    }
                 default: continue
                 }
             }

@@ -239,10 +239,14 @@ public struct Shield: Sendable {
     /// hex (`aced`). The strict level reads every inert value of 8 bytes or more, which may be base64.
     @inline(__always)
     static func canSkip<C: Collection<UInt8>>(_ value: C, strict: Bool) -> Bool {
-        guard isInert(value), !strict || value.count < 8 else { return false }
+        guard !strict || value.count < 8 else { return false }
         var window: UInt32 = 0
         for byte in value {
-            if byte == UInt8(ascii: ".") { return false }
+            // inert (``isInert(_:)``) and without a dot, in the same pass as the window below
+            guard
+                ShieldByte.isLetter(byte) || ShieldByte.isDigit(byte) || byte == UInt8(ascii: "-")
+                    || byte == UInt8(ascii: "_")
+            else { return false }
             window = window << 8 | UInt32(byte)
             let pair = window & 0xFFFF
             if pair == 0x724F || pair == 0x4B7A || pair == 0x4373 || window | 0x2020_2020 == 0x6163_6564 {
@@ -254,18 +258,19 @@ public struct Shield: Sendable {
 
     static func detect(_ value: [UInt8], kind: ValueKind, strict: Bool) -> [ShieldAttack] {
         guard value.count >= 2 else { return [] }
+        // A Java serialization stream, raw or encoded, in the value as received (an XML document's
+        // names are structure: its texts are inspected one by one).
+        let serialized =
+            kind != .xmlDocument
+            && (JavaInjection.serializedObject(value) || (strict && JavaInjection.encodedGadget(value)))
         if isInert(value) && !(kind == .path && value.contains("..")) {
             // letters, digits and dots: only a Java class name or a serialized object can hide here
             let java =
-                JavaInjection.serializedObject(value) || (strict && JavaInjection.encodedGadget(value))
-                || (value.contains(UInt8(ascii: ".")) && JavaInjection.detect(value, strict: strict))
+                serialized || (value.contains(UInt8(ascii: ".")) && JavaInjection.detect(value, strict: strict))
             return java ? [.codeInjection] : []
         }
         var found = Set<ShieldAttack>()
-        if kind != .xmlDocument, JavaInjection.serializedObject(value) || (strict && JavaInjection.encodedGadget(value))
-        {
-            found.insert(.codeInjection)
-        }
+        if serialized { found.insert(.codeInjection) }
         if kind == .name, NoSQLInjection.isOperatorName(value) { found.insert(.noSQLInjection) }
         if kind == .xmlDocument, XMLExternalEntity.detect(ShieldDecoding.lowercased(value)) {
             found.insert(.xmlExternalEntity)
@@ -273,6 +278,7 @@ public struct Shield: Sendable {
         let layers = ShieldDecoding.layers(of: value)
         for (number, layer) in layers.enumerated() {
             let bytes = ShieldByteClasses(layer)
+            let mostDecoded = number == layers.count - 1
             if !found.contains(.sqlInjection), bytes.any(.sqlSyntax),
                 SQLInjection.detect(layer, strict: strict, anywhere: kind != .header && kind != .path)
             {
@@ -293,7 +299,7 @@ public struct Shield: Sendable {
             {
                 found.insert(.commandInjection)
             }
-            if number == layers.count - 1, !found.contains(.commandInjection), bytes.any(.space),
+            if mostDecoded, !found.contains(.commandInjection), bytes.any(.space),
                 CommandInjection.batchStatement(layer)
             {
                 found.insert(.commandInjection)
@@ -321,7 +327,7 @@ public struct Shield: Sendable {
             if bytes.any(.codeSyntax), !found.contains(.codeInjection), CodeInjection.detect(layer, strict: strict) {
                 found.insert(.codeInjection)
             }
-            if number == layers.count - 1, kind != .xmlDocument, bytes.any(.dot), !found.contains(.codeInjection),
+            if mostDecoded, kind != .xmlDocument, bytes.any(.dot), !found.contains(.codeInjection),
                 JavaInjection.detect(layer, strict: strict)
             {
                 // Class names are read once, in the most decoded layer. An XML document's element and

@@ -180,6 +180,7 @@ enum NoSQLInjection {
         "deleteone", "deletemany", "drop", "aggregate", "count", "save", "replaceone", "findandmodify",
         "mapreduce", "createindex", "renamecollection",
     ]
+    static let shellMethodWords = ShieldWords(shellMethods)
 
     /// `db.collection.method(`.
     static func shellCall(_ value: [UInt8]) -> Bool {
@@ -194,7 +195,7 @@ enum NoSQLInjection {
             var end = methodStart
             while end < value.count, ShieldByte.isLetter(value[end]) { end += 1 }
             if end < value.count, value[end] == UInt8(ascii: "("),
-                shellMethods.contains(String(decoding: value[methodStart..<end], as: UTF8.self))
+                shellMethodWords.contains(value[methodStart..<end])
             {
                 return true
             }
