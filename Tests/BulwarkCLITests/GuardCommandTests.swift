@@ -13,10 +13,7 @@ struct GuardCommandTests {
         """#
 
     func run(_ lines: [String], rules: String = Self.rules) throws -> BulwarkProcess.Output {
-        try BulwarkProcess.run(
-            ["guard", "--rules", try BulwarkProcess.rulesFile(rules)],
-            input: lines.joined(separator: "\n") + "\n"
-        )
+        try BulwarkProcess.run("guard", rules: rules, input: lines.joined(separator: "\n") + "\n")
     }
 
     @Test("a token bucket replays exactly on each line's time; one guard decision line each, in order")

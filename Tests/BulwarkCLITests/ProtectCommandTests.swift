@@ -50,12 +50,15 @@ enum BulwarkProcess {
         )
     }
 
-    static func rulesFile(_ json: String) throws -> String {
+    /// Runs `bulwark <command> --rules <file>` with `json` written to a temporary rules file, which is
+    /// removed when the process has exited.
+    static func run(_ command: String, rules json: String, input: String) throws -> Output {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent(
             "bulwark-rules-\(UUID().uuidString).json"
         )
         try Data(json.utf8).write(to: url)
-        return url.path
+        defer { try? FileManager.default.removeItem(at: url) }
+        return try run([command, "--rules", url.path], input: input)
     }
 }
 
@@ -63,9 +66,8 @@ enum BulwarkProcess {
 struct ProtectCommandTests {
     @Test("a token bucket is exact on the simulated clock given by each line's time")
     func tokenBucketReplay() throws {
-        let rules = try BulwarkProcess.rulesFile(
+        let rules =
             #"{"rules":[{"type":"tokenBucket","mode":"LIVE","characteristics":["userId"],"refillRate":1,"interval":60,"capacity":3}]}"#
-        )
         var input = ""
         // 5 requests at t0 (3 admitted), 1 at t0+59 (denied), 2 at t0+60 (1 admitted: one refill), 4 at
         // t0+180 (2 admitted: two more refills since t0+60).
@@ -75,7 +77,7 @@ struct ProtectCommandTests {
                 #"{"id":"r\#(index)","ip":"8.8.8.8","characteristics":{"userId":"u1"},"time":\#(1_700_000_000 + offset)}"#
                 + "\n"
         }
-        let output = try BulwarkProcess.run(["protect", "--rules", rules], input: input)
+        let output = try BulwarkProcess.run("protect", rules: rules, input: input)
         #expect(output.status == 0)
         let lines = output.lines
         #expect(lines.map { $0["requestId"] as? String } == times.indices.map { "r\($0)" })
@@ -94,12 +96,11 @@ struct ProtectCommandTests {
 
     @Test("fixed and sliding windows replay exactly")
     func windowsReplay() throws {
-        let rules = try BulwarkProcess.rulesFile(
+        let rules =
             #"""
             {"rules":[{"type":"fixedWindow","mode":"LIVE","window":"1m","max":2,"characteristics":["http.request.headers[\"x-key\"]"]},
                       {"type":"slidingWindow","mode":"LIVE","interval":60,"max":2,"characteristics":["http.request.headers[\"x-key\"]"]}]}
             """#
-        )
         // t0 is a multiple of 60. Fixed window: 2 per minute; sliding window: 2 per rolling minute,
         // the previous minute weighted by the part of it still inside the interval.
         let t0 = 1_700_000_040
@@ -107,7 +108,7 @@ struct ProtectCommandTests {
         let input = times.enumerated().map { index, offset in
             #"{"id":"\#(index)","ip":"8.8.8.8","headers":{"x-key":"k"},"time":\#(t0 + offset)}"#
         }.joined(separator: "\n")
-        let lines = try BulwarkProcess.run(["protect", "--rules", rules], input: input).lines
+        let lines = try BulwarkProcess.run("protect", rules: rules, input: input).lines
         #expect(
             lines.map { $0["conclusion"] as? String }
                 == ["ALLOW", "ALLOW", "DENY", "DENY", "ALLOW", "DENY", "ALLOW", "ALLOW", "DENY", "DENY"]
@@ -128,15 +129,14 @@ struct ProtectCommandTests {
 
     @Test("DRY_RUN rules report DENY without denying; proxies decide the client address")
     func dryRunAndProxies() throws {
-        let rules = try BulwarkProcess.rulesFile(
+        let rules =
             #"{"rules":[{"type":"fixedWindow","mode":"DRY_RUN","window":3600,"max":1}],"proxies":["10.0.0.0/8"]}"#
-        )
         let input = """
             {"id":"a","ip":"10.1.1.1","headers":{"x-forwarded-for":"6.6.6.6, 8.8.8.8"},"time":1700000000}
             {"id":"b","ip":"10.2.2.2","headers":{"x-forwarded-for":"8.8.8.8"},"time":1700000001}
             {"id":"c","ip":"9.9.9.9","headers":{"x-forwarded-for":"8.8.8.8"},"time":1700000002}
             """
-        let lines = try BulwarkProcess.run(["protect", "--rules", rules], input: input).lines
+        let lines = try BulwarkProcess.run("protect", rules: rules, input: input).lines
         #expect(lines.map { $0["conclusion"] as? String } == ["ALLOW", "ALLOW", "ALLOW"])
         let states = lines.map { (($0["results"] as? [[String: Any]])?.first?["state"] as? String) }
         #expect(states == ["DRY_RUN", "DRY_RUN", "DRY_RUN"])
@@ -147,9 +147,8 @@ struct ProtectCommandTests {
 
     @Test("a malformed line gives an ERROR decision with the line number, and the run goes on")
     func malformedLines() throws {
-        let rules = try BulwarkProcess.rulesFile(
+        let rules =
             #"{"rules":[{"type":"fixedWindow","mode":"LIVE","window":60,"max":100}]}"#
-        )
         let input = [
             #"{"id":"ok1","ip":"8.8.8.8"}"#,
             #"{"id": "#,
@@ -163,7 +162,7 @@ struct ProtectCommandTests {
             "",
             #"{"id":"ok2","ip":"8.8.8.8"}"#,
         ].joined(separator: "\n")
-        let output = try BulwarkProcess.run(["protect", "--rules", rules], input: input)
+        let output = try BulwarkProcess.run("protect", rules: rules, input: input)
         #expect(output.status == 0)
         let lines = output.lines
         #expect(
@@ -196,7 +195,7 @@ struct ProtectCommandTests {
         ]
     )
     func invalidRules(json: String, expected: String) throws {
-        let output = try BulwarkProcess.run(["protect", "--rules", try BulwarkProcess.rulesFile(json)], input: "")
+        let output = try BulwarkProcess.run("protect", rules: json, input: "")
         #expect(output.status == 2)
         #expect(output.stderr.contains(expected), "\(output.stderr)")
         #expect(output.stdout.isEmpty)
@@ -204,7 +203,7 @@ struct ProtectCommandTests {
 
     @Test("a filter rule reads the request line's headers, url, ip and filterLocal")
     func filterRule() throws {
-        let rules = try BulwarkProcess.rulesFile(
+        let rules =
             #"""
             {"rules":[{"type":"filter","mode":"LIVE","deny":[
               "local.plan eq \"free\" and starts_with(http.request.uri.path, \"/api/\")",
@@ -212,14 +211,13 @@ struct ProtectCommandTests {
               "ip.src in {192.0.2.0/24}"
             ]}]}
             """#
-        )
         let input = [
             #"{"id":"free-api","ip":"8.8.8.8","url":"/api/items","filterLocal":{"plan":"free"}}"#,
             #"{"id":"paid-api","ip":"8.8.8.8","url":"/api/items","filterLocal":{"plan":"pro"}}"#,
             #"{"id":"scanner","ip":"8.8.8.8","url":"/","headers":{"x-client":"Evil-SCANNER/1"}}"#,
             #"{"id":"listed","ip":"192.0.2.77","url":"/"}"#,
         ].joined(separator: "\n")
-        let output = try BulwarkProcess.run(["protect", "--rules", rules], input: input)
+        let output = try BulwarkProcess.run("protect", rules: rules, input: input)
         #expect(output.status == 0)
         let lines = output.lines
         #expect(lines.map { $0["requestId"] as? String } == ["free-api", "paid-api", "scanner", "listed"])
@@ -234,20 +232,19 @@ struct ProtectCommandTests {
 
     @Test("sensitive information and email rules read the request line's sensitiveInfoValue and email")
     func sensitiveInfoAndEmail() throws {
-        let rules = try BulwarkProcess.rulesFile(
+        let rules =
             #"""
             {"rules":[
               {"type":"detectSensitiveInfo","mode":"LIVE","deny":["CREDIT_CARD_NUMBER"]},
               {"type":"validateEmail","mode":"LIVE","deny":["DISPOSABLE","INVALID"]}
             ]}
             """#
-        )
         let input = [
             #"{"id":"card","ip":"8.8.8.8","sensitiveInfoValue":"pay with 4111-1111-1111-1111","email":"ada@example.org"}"#,
             #"{"id":"disposable","ip":"8.8.8.8","sensitiveInfoValue":"hello","email":"ada@mailinator.com"}"#,
             #"{"id":"fine","ip":"8.8.8.8","sensitiveInfoValue":"mail me at ada@example.org","email":"ada@example.org"}"#,
         ].joined(separator: "\n")
-        let output = try BulwarkProcess.run(["protect", "--rules", rules], input: input)
+        let output = try BulwarkProcess.run("protect", rules: rules, input: input)
         #expect(output.status == 0)
         let lines = output.lines
         #expect(lines.map { $0["conclusion"] as? String } == ["DENY", "DENY", "ALLOW"])
