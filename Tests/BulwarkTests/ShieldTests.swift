@@ -23,6 +23,15 @@ struct ShieldTests {
             ("iif(2976=2976,1,1/0)", .sqlInjection),
             ("elt(2567=9921,9921)", .sqlInjection),
             ("1,(case when 6620=3092 then 1 else null end)", .sqlInjection),
+            // The edges of the shapes that prose shares: a `#` that ends the value, a procedure after
+            // EXEC, a condition after HAVING, an operator between quotes, arithmetic in a condition.
+            ("admin'#", .sqlInjection),
+            ("1; exec xp_cmdshell 'dir'", .sqlInjection),
+            ("1' having 1=1--", .sqlInjection),
+            ("3 where prod.id=3/*", .sqlInjection),
+            ("aa'LIKE'0", .sqlInjection),
+            ("A' DIV 'B", .sqlInjection),
+            ("1 and 1*1=1", .sqlInjection),
             ("<script>alert(1)</script>", .crossSiteScripting),
             ("<img src=x onerror=alert(1)>", .crossSiteScripting),
             ("\" autofocus onfocus=alert(document.domain) x=\"", .crossSiteScripting),
@@ -105,6 +114,10 @@ struct ShieldTests {
             "call the alert.call center", "Tom &{ Jerry }", "Seats:\r\nA1 select your seat\r\nB2 list of meals",
             "Line one\r\nQuit smoking today", "see db.json for the users", "ratio 1.2.3:=4",
             "Looking for % in (brackets) done", "motif exist here echo",
+            // libinjection's look-alikes: SQL words and quotes in prose and in URLs.
+            "\"WHERE'S GEORGE\"", "7\" #2 CIRCULAR NEEDLE", "FOO BAR'# BLAH", "I having true friends",
+            "select x from y where", "1; exec will create the case 7", "9!6 EARINGS", "1 AND 1/2\" BUTTON",
+            "/search/handmade?search_submit=&q=\"LIKE\"+STAMP&view_type=gallery", "Foo and 80&#039;s Foo / Bar",
         ]
     )
     func passes(_ value: String) {

@@ -571,7 +571,9 @@ enum SQLInjection {
                 switch after.kind {
                 case .semicolon, .comment, .close, .comma, .dot: return true
                 case .keyword:
+                    // a clause keyword with nothing after it is a sentence that stops, not a query
                     return [.whereWord, .group, .order, .limit, .union, .having, .into, .procedure].contains(after.word)
+                        && cursor + 3 < tokens.count
                 default: return false
                 }
             }
@@ -583,6 +585,48 @@ enum SQLInjection {
             cursor += 1
         }
         return false
+    }
+
+    /// Whether the word operator `token` (`mod`, `like`) stands between the quote that closed the
+    /// value's string and the quote that opens `operand`, with no space on either side: `"like"`.
+    private static func quotedWord(_ token: Token, context: Breakout, before operand: Token) -> Bool {
+        let value = context.value
+        guard token.start > 0, value[token.start - 1] == context.quote, ShieldByte.isLetter(value[token.start]) else {
+            return false
+        }
+        var end = token.start
+        while end < value.count, ShieldByte.isWordByte(value[end]) { end += 1 }
+        return operand.start == end
+    }
+
+    /// Whether `token` is a `#` comment with text after it: `#2 circular needle`, `# blah`. A `#`
+    /// that ends the value (`admin'#`) cuts a query off; one followed by words is prose.
+    private static func hashCommentWithText(_ token: Token, _ value: [UInt8]) -> Bool {
+        guard token.kind == .comment, token.start < value.count, value[token.start] == UInt8(ascii: "#") else {
+            return false
+        }
+        var index = token.start + 1
+        while index < value.count, value[index] != 0x0A, value[index] != 0x0D {
+            if ShieldByte.isLetter(value[index]) || ShieldByte.isDigit(value[index]) { return true }
+            index += 1
+        }
+        return false
+    }
+
+    /// Whether the operator before `index` has an operand at `index` and the expression then goes on
+    /// as SQL or ends: `1 and 1*1=1`, `1 or 2-1`, not `80&#039;s` or `1/2" button`.
+    private static func expressionContinues(_ tail: [Token], from index: Int) -> Bool {
+        guard index < tail.count else { return false }
+        switch tail[index].kind {
+        case .number, .string, .function, .open, .variable, .word, .keyword: break
+        default: return false
+        }
+        if tail[index].kind == .function || tail[index].kind == .open { return true }
+        guard index + 1 < tail.count else { return true }
+        switch tail[index + 1].kind {
+        case .comparison, .op, .logic, .comment, .semicolon, .close, .dot, .keyword: return true
+        default: return false
+        }
     }
 
     private static func isSQLContinuation(_ token: Token) -> Bool {
@@ -608,8 +652,18 @@ enum SQLInjection {
         case .update:
             return index + 3 < tokens.count && tokens[index + 3].word == .set
         case .exec:
-            return next != nil
-                && (next!.kind == .word || next!.kind == .function || next!.kind == .open || next!.kind == .variable)
+            guard let next else { return false }
+            if next.kind == .function || next.kind == .open || next.kind == .variable || next.word == .attackOnly {
+                return true
+            }
+            // `; EXEC xp_cmdshell 'dir'`, `; EXEC master..sp_x`, `; EXEC proc;`: a procedure and its
+            // arguments, not `; exec will create the case` in prose.
+            guard next.kind == .word else { return false }
+            guard index + 3 < tokens.count else { return true }
+            switch tokens[index + 3].kind {
+            case .string, .number, .variable, .comma, .semicolon, .dot, .comment: return true
+            default: return false
+            }
         case .declare: return next?.kind == .variable
         case .shutdown: return next == nil || next!.kind == .comment || next!.kind == .semicolon
         case .waitfor: return next?.word == .delay
@@ -696,7 +750,9 @@ enum SQLInjection {
         let nextIsEnd = start + 1 >= all.count
         switch token.kind {
         case .comment:
-            // `admin'--`, `1')#`: the rest of the query is cut off.
+            // `admin'--`, `1')#`: the rest of the query is cut off. A `#` with words after it is
+            // text (`7" #2 needle`, `bar'# blah`), as libinjection also holds.
+            if !strict, !closedParen, hashCommentWithText(token, context?.value ?? []) { return false }
             if let context { return !context.emptyPrefix || closedParen || strict }
             return closedParen || (strict && nextIsEnd)
         case .semicolon:
@@ -704,6 +760,8 @@ enum SQLInjection {
             return stackedStatement([token] + tail, after: 0)
                 || (context != nil && start + 1 < all.count && all[start + 1].kind == .comment)
         case .logic:
+            // `!` negates what follows; it does not join a condition to the value (`9!6`)
+            if token.word == .not { return false }
             return condition(tail, context: context, quoteBreakout: context != nil, strict: strict)
         case .keyword:
             switch token.word {
@@ -711,7 +769,14 @@ enum SQLInjection {
             case .order, .group:
                 return tail.count >= 2 && tail[0].word == .by
                     && (tail[1].kind == .number || tail[1].kind == .function || context != nil)
-            case .having, .procedure, .whereWord: return !tail.isEmpty
+            case .having, .whereWord:
+                // `' WHERE 1=1`, `1 HAVING count(*)>0`: a condition, not `I having true friends`
+                guard let first = tail.first else { return false }
+                if first.kind == .function || first.kind == .open { return true }
+                var next = 1
+                while next + 1 < tail.count, tail[next].kind == .dot { next += 2 }  // `prod.id`
+                return next < tail.count && (tail[next].kind == .comparison || tail[next].kind == .op)
+            case .procedure: return tail.first?.kind == .function
             case .asWord: return tail.count >= 2 && tail[1].word == .whereWord
             case .into: return tail.first?.word == .outfile
             case .waitfor: return tail.first?.word == .delay
@@ -727,6 +792,11 @@ enum SQLInjection {
             // `'*'`, `"-"`: with nothing before the quote these read as punctuation in prose
             if context.emptyPrefix && !strict { return false }
             let prose = context.quote == UInt8(ascii: "\"")
+            // `"mod"`, `"like"`: a word in double quotes, not an operator between two strings
+            // (`A' DIV 'B` and `aa'LIKE'0` are)
+            if !strict, prose, operand.kind == .string, quotedWord(token, context: context, before: operand) {
+                return false
+            }
             if operand.kind == .string {
                 // the attacker's trailing quote meets the query's own closing quote
                 guard context.value[operand.start] == context.quote else { return false }
@@ -766,7 +836,8 @@ enum SQLInjection {
                 // `' or '1` meets the query's closing quote; `1 or 1` at the end
                 return operand.kind == .string ? !operand.closed && quoteBreakout : (strict || quoteBreakout)
             }
-            if after.kind == .comparison || after.kind == .op { return true }
+            if after.kind == .comparison { return true }
+            if after.kind == .op { return expressionContinues(tail, from: index + 2) }
             if after.kind == .comment || after.kind == .semicolon || after.kind == .close { return true }
             if after.kind == .logic { return true }
             return false
