@@ -43,7 +43,11 @@ struct BulwarkMiddlewareTests {
 
     @Test("allows within the limit with RateLimit headers, then answers 429 with a JSON reason")
     func rateLimited() async throws {
-        let bulwark = try Bulwark(rules: [.fixedWindow(mode: .live, window: .seconds(3600), max: 2, id: "per-ip")])
+        // A stopped clock: on the system clock, a run that crosses the hour would split the window.
+        let bulwark = try Bulwark(
+            rules: [.fixedWindow(mode: .live, window: .seconds(3600), max: 2, id: "per-ip")],
+            options: BulwarkOptions(clock: ManualClock())
+        )
         let router = Router(context: BulwarkRequestContext.self)
         router.group("api").add(middleware: BulwarkMiddleware(bulwark, rateLimitHeaders: .always)).get("hello") {
             _,
@@ -77,7 +81,10 @@ struct BulwarkMiddlewareTests {
 
     @Test("by default only refusals carry the rate-limit headers")
     func headersOnDenialByDefault() async throws {
-        let bulwark = try Bulwark(rules: [.fixedWindow(mode: .live, window: .seconds(3600), max: 1, id: "one")])
+        let bulwark = try Bulwark(
+            rules: [.fixedWindow(mode: .live, window: .seconds(3600), max: 1, id: "one")],
+            options: BulwarkOptions(clock: ManualClock())
+        )
         let router = Router(context: BulwarkRequestContext.self)
         router.add(middleware: BulwarkMiddleware(bulwark))
         router.get("hello") { _, _ in "hi" }

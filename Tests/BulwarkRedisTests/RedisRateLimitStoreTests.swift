@@ -220,13 +220,15 @@ struct RedisRateLimitStoreTests {
         let server = try await RedisServer.start()
         defer { server.stop() }
         let logs = CapturedLogs()
-        let store = try Self.store(server, timeout: .milliseconds(100), logger: logs.logger())
+        // A stopped Redis fails calls at once (refused, reset, backoff), so the timeout need not be
+        // short to see it; a short one would also fail calls that a busy machine merely delays.
+        let timeout = Duration.seconds(2)
+        let store = try Self.store(server, timeout: timeout, logger: logs.logger())
         let bulwark = try Bulwark(
             rules: [.fixedWindow(mode: .live, characteristics: ["userId"], window: .seconds(3600), max: 1_000_000)],
             options: BulwarkOptions(rateLimitStore: store, decisionCacheCapacity: 0)
         )
-        // The script loaded first: a NOSCRIPT reply and the EVAL after it share the 100 ms, and a
-        // task waiting for a thread between them would fail a decision before Redis goes down.
+        // The script loaded first, so that the phases below time only EVALSHA.
         try await eventually {
             let decision = await bulwark.protect(.get("/api"), characteristics: ["userId": "warm-up"])
             if decision.hasError { throw RedisError(.unavailable, "not yet") }
@@ -257,10 +259,11 @@ struct RedisRateLimitStoreTests {
                     }
                 }
             }
-            try await Task.sleep(for: .milliseconds(300))
+            // Each phase lasts until its decisions are in, not a fixed time a busy machine may not give.
+            try await eventually { try Self.expect(tallies, phase: 0) { $0.allowed > 0 } }
             phase.withLock { $0 = 1 }
             server.stop(immediately: true)
-            try await Task.sleep(for: .milliseconds(600))
+            try await eventually { try Self.expect(tallies, phase: 1) { $0.errors > 0 } }
             try await server.restart()
             // The store reconnects by itself, after its backoff (at most 2 s): wait for a clean decision.
             try await eventually {
@@ -268,7 +271,7 @@ struct RedisRateLimitStoreTests {
                 if decision.hasError { throw RedisError(.unavailable, "not yet") }
             }
             phase.withLock { $0 = 2 }
-            try await Task.sleep(for: .milliseconds(300))
+            try await eventually { try Self.expect(tallies, phase: 2) { $0.allowed > 0 } }
             phase.withLock { $0 = 3 }
             try await group.waitForAll()
         }
@@ -281,7 +284,7 @@ struct RedisRateLimitStoreTests {
         #expect(back.errors == 0 && back.allowed > 0, "after the restart: \(back)")
         for (phase, tally) in results {
             #expect(
-                tally.slowest < .milliseconds(100) + schedulingSlack,
+                tally.slowest < timeout + schedulingSlack,
                 "phase \(phase): a decision took \(tally.slowest)"
             )
         }
@@ -289,6 +292,12 @@ struct RedisRateLimitStoreTests {
         let lines = logs.records.map(\.line)
         #expect(lines.contains { $0.hasPrefix("warning Redis rate-limit store failing") }, "\(lines)")
         #expect(lines.contains { $0.hasPrefix("notice Redis rate-limit store recovered") }, "\(lines)")
+    }
+
+    /// Throws until the tally of `phase` exists and satisfies `condition`.
+    private static func expect(_ tallies: Shared<[Int: Tally]>, phase: Int, _ condition: (Tally) -> Bool) throws {
+        let tally = tallies.withLock { $0[phase] }
+        guard let tally, condition(tally) else { throw RedisError(.unavailable, "phase \(phase) not reached yet") }
     }
 
     @Test("with the client failing closed, an unreachable Redis denies, and the reason names the error")

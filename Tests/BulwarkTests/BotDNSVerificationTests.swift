@@ -40,7 +40,7 @@ struct BotDNSVerificationTests {
     func verified() async throws {
         let server = try await DNSMasq.start(Self.records, localDomains: ["test", "yandex.com", "in-addr.arpa"])
         defer { server.stop() }
-        let bulwark = try bulwark(try UDPDNSResolver(nameservers: [server.nameserver]))
+        let bulwark = try bulwark(try UDPDNSResolver(nameservers: [server.nameserver], timeout: dnsAnswerTimeout))
         let decision = await bulwark.protect(request(from: "5.255.253.1"))
         #expect(decision.conclusion == .allow)
         #expect(decision.isVerifiedBot)
@@ -54,7 +54,7 @@ struct BotDNSVerificationTests {
     func spoofed(address: String) async throws {
         let server = try await DNSMasq.start(Self.records, localDomains: ["test", "yandex.com", "in-addr.arpa"])
         defer { server.stop() }
-        let bulwark = try bulwark(try UDPDNSResolver(nameservers: [server.nameserver]))
+        let bulwark = try bulwark(try UDPDNSResolver(nameservers: [server.nameserver], timeout: dnsAnswerTimeout))
         let decision = await bulwark.protect(request(from: address))
         #expect(decision.isDenied)
         #expect(decision.isSpoofedBot)
@@ -64,7 +64,7 @@ struct BotDNSVerificationTests {
     @Test("verdicts are cached: the second request needs no nameserver")
     func cached() async throws {
         let server = try await DNSMasq.start(Self.records, localDomains: ["test", "yandex.com", "in-addr.arpa"])
-        let bulwark = try bulwark(try UDPDNSResolver(nameservers: [server.nameserver]))
+        let bulwark = try bulwark(try UDPDNSResolver(nameservers: [server.nameserver], timeout: dnsAnswerTimeout))
         #expect(await bulwark.protect(request(from: "5.255.253.1")).isVerifiedBot)
         #expect(await bulwark.protect(request(from: "5.255.253.2")).isSpoofedBot)
         server.stop()

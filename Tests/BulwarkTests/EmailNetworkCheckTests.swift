@@ -43,7 +43,9 @@ struct MailDomainCheckDNSTests {
     func statuses() async throws {
         let server = try await DNSMasq.start(Self.records)
         defer { server.stop() }
-        let check = MailDomainCheck(resolver: try UDPDNSResolver(nameservers: [server.nameserver]))
+        let check = MailDomainCheck(
+            resolver: try UDPDNSResolver(nameservers: [server.nameserver], timeout: dnsAnswerTimeout)
+        )
         let expected: [(String, MailDomainStatus)] = [
             ("mail.example.test", .acceptsMail),
             ("implicit.example.test", .acceptsMail),
@@ -66,7 +68,9 @@ struct MailDomainCheckDNSTests {
         // dnsmasq refuses names outside its local domains, having no upstream to ask.
         let server = try await DNSMasq.start(Self.records)
         defer { server.stop() }
-        let check = MailDomainCheck(resolver: try UDPDNSResolver(nameservers: [server.nameserver]))
+        let check = MailDomainCheck(
+            resolver: try UDPDNSResolver(nameservers: [server.nameserver], timeout: dnsAnswerTimeout)
+        )
         let status = await check.check(asciiDomain: "elsewhere.example", timeout: .seconds(30))
         guard case .failed(let message) = status else {
             Issue.record("expected a failure, got \(status)")
@@ -78,7 +82,7 @@ struct MailDomainCheckDNSTests {
     @Test("through a caching resolver, answers outlive the nameserver")
     func cached() async throws {
         let server = try await DNSMasq.start(Self.records)
-        let upstream = try UDPDNSResolver(nameservers: [server.nameserver], timeout: .milliseconds(500), attempts: 1)
+        let upstream = try UDPDNSResolver(nameservers: [server.nameserver], timeout: dnsAnswerTimeout)
         let check = MailDomainCheck(resolver: CachingDNSResolver(wrapping: upstream))
         #expect(await check.check(asciiDomain: "mail.example.test", timeout: .seconds(30)) == .acceptsMail)
         #expect(await check.check(asciiDomain: "implicit.example.test", timeout: .seconds(30)) == .acceptsMail)

@@ -122,7 +122,7 @@ struct EmailRuleNetworkTests {
         defer { server.stop() }
         // Answers are what is checked here, not their speed: a generous timeout.
         let verifier = EmailVerifier(
-            resolver: try UDPDNSResolver(nameservers: [server.nameserver]),
+            resolver: try UDPDNSResolver(nameservers: [server.nameserver], timeout: dnsAnswerTimeout),
             timeout: .seconds(30)
         )
         let bulwark = try Bulwark(

@@ -14,7 +14,9 @@ struct BulwarkVaporMiddlewareTests {
         let bulwark = try Bulwark(
             rules: [
                 .fixedWindow(mode: .live, characteristics: ["userId"], window: .seconds(3600), max: 2, id: "per-user")
-            ]
+            ],
+            // A stopped clock: on the system clock, a run that crosses the hour would split the window.
+            options: BulwarkOptions(clock: ManualClock())
         )
         try await withApp { app in
             app.grouped(

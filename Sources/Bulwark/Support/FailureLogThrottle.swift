@@ -19,10 +19,9 @@ final class FailureLogThrottle: Sendable {
     }
 
     /// `nil` if this failure of `key` should not be logged; otherwise how many failures of `key`
-    /// went unlogged since the last line.
-    func admit(_ key: String) -> Int? {
-        let now = ContinuousClock.now
-        return entries.withLock { entries in
+    /// went unlogged since the last line. `now` is the time of the failure.
+    func admit(_ key: String, now: ContinuousClock.Instant = .now) -> Int? {
+        entries.withLock { entries in
             if var entry = entries[key] {
                 guard entry.lastLogged.duration(to: now) >= interval else {
                     entry.notLogged += 1
