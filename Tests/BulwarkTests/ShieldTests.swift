@@ -43,6 +43,21 @@ struct ShieldTests {
             ("<br size=\"&{document.cookie=true}\">", .crossSiteScripting),
             ("<span datasrc=#i datafld=c dataformatas=html></span>", .crossSiteScripting),
             ("<link rel=\"stylesheet\" href=\"http://evil.example/x.css\">", .crossSiteScripting),
+            // UTF-7, JSFuck, properties reached through comments and brackets, tagged templates,
+            // refresh redirects, HTML components and XBL bindings.
+            ("+ADw-script+AD4-alert(1)+ADw-/script+AD4-", .crossSiteScripting),
+            ("(document)[\"cookie\"]", .crossSiteScripting),
+            ("(document/*x*/)[\"cookie\"]", .crossSiteScripting),
+            ("(![]+[])[+!+[]]", .crossSiteScripting),
+            ("[].sort.call`${alert}1337`", .crossSiteScripting),
+            ("<meta http-equiv=\"refresh\" content=\"0;url=//evil.example\">", .crossSiteScripting),
+            ("<?import namespace=\"t\" implementation=\"#default#time2\">", .crossSiteScripting),
+            ("a{-moz-binding:url(//evil.example/x.xml#x)}", .crossSiteScripting),
+            (
+                "<?xml version=\"1.0\" encoding=\"UTF-7\"?>+ADwAIQ-DOCTYPE foo+AFs +ADwAIQ-ENTITY xxe SYSTEM "
+                    + "+ACI-http://evil.example/+ACI +AD4AXQA+",
+                .xmlExternalEntity
+            ),
             ("../../../../etc/passwd", .pathTraversal),
             ("..%c0%af..%c0%afetc%c0%afpasswd", .pathTraversal),
             ("file:///etc/shadow", .pathTraversal),
@@ -118,6 +133,8 @@ struct ShieldTests {
             "\"WHERE'S GEORGE\"", "7\" #2 CIRCULAR NEEDLE", "FOO BAR'# BLAH", "I having true friends",
             "select x from y where", "1; exec will create the case 7", "9!6 EARINGS", "1 AND 1/2\" BUTTON",
             "/search/handmade?search_submit=&q=\"LIKE\"+STAMP&view_type=gallery", "Foo and 80&#039;s Foo / Bar",
+            "Zm9vYmFy+ACdef+AD4=", "C++ and C#, a+b+c", "!!! wow !!! [ok] (yes) [[]]", "the document (cookie policy)",
+            "use fn.call`x` for tagged templates", "<meta charset=\"utf-8\">",
         ]
     )
     func passes(_ value: String) {

@@ -36,9 +36,7 @@ enum CrossSiteScripting {
     ]
 
     /// Whether a (decoded, lower-cased) value carries script.
-    static func detect(_ raw: [UInt8], strict: Bool) -> Bool {
-        var value = raw
-        if value.contains("+adw") { value = utf7Folded(value) }
+    static func detect(_ value: [UInt8], strict: Bool) -> Bool {
         var hasAngle = false
         var hasColon = false
         var hasParen = false
@@ -61,6 +59,9 @@ enum CrossSiteScripting {
         if hasColon, scriptURL(value) { return true }
         if hasParen || hasBracket, scriptCode(value, strict: strict) { return true }
         if hasEquals || hasParen, javaScriptEntity(value) { return true }
+        if hasColon, hasParen, value.contains("-moz-binding"), compacted(value[...]).contains("-moz-binding:url(") {
+            return true  // a Firefox XBL binding runs the bound document's script, in a style or not
+        }
         return false
     }
 
@@ -78,28 +79,6 @@ enum CrossSiteScripting {
             }
         }
         return false
-    }
-
-    /// UTF-7 as old browsers sniffed it: `+ADw-` is `<`, `+AD4-` is `>`, `+ACI-` is `"`.
-    static func utf7Folded(_ value: [UInt8]) -> [UInt8] {
-        var output: [UInt8] = []
-        var index = 0
-        while index < value.count {
-            if value.hasBytes("+adw-", at: index) || value.hasBytes("+adw", at: index) {
-                output.append(UInt8(ascii: "<"))
-                index += value.hasBytes("+adw-", at: index) ? 5 : 4
-            } else if value.hasBytes("+ad4-", at: index) {
-                output.append(UInt8(ascii: ">"))
-                index += 5
-            } else if value.hasBytes("+aci-", at: index) {
-                output.append(UInt8(ascii: "\""))
-                index += 5
-            } else {
-                output.append(value[index])
-                index += 1
-            }
-        }
-        return output
     }
 
     // MARK: Tags
@@ -120,7 +99,14 @@ enum CrossSiteScripting {
                 index = cursor
                 continue
             }
-            guard ShieldByte.isLetter(value[cursor]) else {
+            if value[cursor] == UInt8(ascii: "?"), value.hasBytes("import", at: cursor + 1),
+                Array(value[(cursor + 7)...].prefix(64)).contains("implementation")
+            {
+                return true  // `<?import implementation="x.htc">`: Internet Explorer's HTML components
+            }
+            // `<:vmlframe`: an empty namespace prefix
+            let prefixed = value[cursor] == UInt8(ascii: ":") && cursor + 1 < count && ShieldByte.isLetter(value[cursor + 1])
+            guard ShieldByte.isLetter(value[cursor]) || prefixed else {
                 index = cursor
                 continue
             }
@@ -153,9 +139,20 @@ enum CrossSiteScripting {
                 }
             }
             if localName == "style", styleRunsScript(value[cursor...]) { return true }
-            if localName == "meta", value[cursor...].prefix(300).contains(where: { $0 == UInt8(ascii: ">") }) {
+            if localName == "meta" {
                 let rest = compacted(value[cursor...].prefix(300))
-                if rest.contains("utf-7") || rest.contains("script:") || rest.contains("data:text") { return true }
+                // `http-equiv="refresh"` sends the page elsewhere, `set-cookie` plants a cookie
+                if rest.contains("http-equiv=\"refresh") || rest.contains("http-equiv='refresh")
+                    || rest.contains("http-equiv=refresh") || rest.contains("http-equiv=\"set-cookie")
+                    || rest.contains("http-equiv=set-cookie")
+                {
+                    return true
+                }
+                if rest.contains(UInt8(ascii: ">")),
+                    rest.contains("utf-7") || rest.contains("script:") || rest.contains("data:text")
+                {
+                    return true
+                }
             }
             if attributes(value, from: cursor, tag: localName) { return true }
             index = cursor
@@ -388,19 +385,80 @@ enum CrossSiteScripting {
 
     // MARK: Script context
 
+    /// `document/*x*/./*y*/cookie`, `(document)["cookie"]`, `document . cookie`: the property reached
+    /// through comments, spaces, a closing parenthesis or a bracketed string.
+    private static func sensitiveProperty(_ value: [UInt8], after start: Int) -> Bool {
+        var cursor = skipNoise(value, from: start, closingParentheses: true)
+        guard cursor < value.count else { return false }
+        if value[cursor] == UInt8(ascii: "[") {
+            cursor = skipNoise(value, from: cursor + 1, closingParentheses: false)
+            guard cursor < value.count,
+                value[cursor] == UInt8(ascii: "\"") || value[cursor] == UInt8(ascii: "'")
+                    || value[cursor] == UInt8(ascii: "`")
+            else { return false }
+            cursor += 1
+        } else if value[cursor] == UInt8(ascii: ".") {
+            cursor = skipNoise(value, from: cursor + 1, closingParentheses: false)
+        } else {
+            return false
+        }
+        guard cursor > start + 1 else { return false }  // `.cookie` right after the name is read above
+        return value.hasBytes("cookie", at: cursor) || value.hasBytes("domain", at: cursor)
+            || value.hasBytes("location", at: cursor)
+    }
+
+    /// The index after spaces and `/* … */` comments (and `)` when asked) from `start`.
+    private static func skipNoise(_ value: [UInt8], from start: Int, closingParentheses: Bool) -> Int {
+        var cursor = start
+        while cursor < value.count {
+            if ShieldByte.isSpace(value[cursor]) || value[cursor] == UInt8(ascii: "+")
+                || (closingParentheses && value[cursor] == UInt8(ascii: ")"))
+            {
+                cursor += 1
+            } else if value.hasBytes("/*", at: cursor), let close = value.firstIndex(of: "*/", from: cursor + 2),
+                close - cursor < 256
+            {
+                cursor = close + 2
+            } else {
+                break
+            }
+        }
+        return cursor
+    }
+
+    /// ``[].sort.call`${alert}1337` ``: `call` or `apply` invoked as a template tag, its substitution
+    /// the function called, with no parenthesis to look for.
+    private static func taggedCall(_ value: [UInt8]) -> Bool {
+        for marker: StaticString in [".call`", ".apply`", ".bind`"] {
+            if let at = value.firstIndex(of: marker, from: 0), value.firstIndex(of: "${", from: at) != nil {
+                return true
+            }
+        }
+        return false
+    }
+
     private static func scriptCode(_ value: [UInt8], strict: Bool) -> Bool {
         let count = value.count
+        if value.contains(UInt8(ascii: "`")), taggedCall(value) { return true }
         var index = 0
         var jsfuckRun = 0
+        var jsfuckAtom = false
         while index < count {
             let byte = value[index]
             switch byte {
             case UInt8(ascii: "["), UInt8(ascii: "]"), UInt8(ascii: "("), UInt8(ascii: ")"), UInt8(ascii: "!"),
                 UInt8(ascii: "+"):
                 jsfuckRun += 1
-                if jsfuckRun >= 24 { return true }
+                // `![]` and `+[]` are JSFuck's atoms: `false` and `0` built without a letter
+                if byte == UInt8(ascii: "]"), index >= 2, value[index - 1] == UInt8(ascii: "["),
+                    value[index - 2] == UInt8(ascii: "!") || value[index - 2] == UInt8(ascii: "+")
+                {
+                    jsfuckAtom = true
+                }
+                if jsfuckRun >= 24 || (jsfuckRun >= 12 && jsfuckAtom) { return true }
             default:
                 jsfuckRun = 0
+                jsfuckAtom = false
             }
             guard ShieldByte.isLetter(byte), index == 0 || !ShieldByte.isWordByte(value[index - 1]) else {
                 index += 1
@@ -463,6 +521,7 @@ enum CrossSiteScripting {
                 value.hasBytes(".cookie", at: end) || value.hasBytes("?.cookie", at: end)
                     || value.hasBytes(".domain", at: end)
                     || value.hasBytes(".location", at: end) || value.hasBytes(".write", at: end)
+                    || sensitiveProperty(value, after: end)
             {
                 return true
             }

@@ -23,7 +23,90 @@ enum ShieldDecoding {
         if canonical.contains(UInt8(ascii: "\\")) { canonical = escapesDecoded(canonical) }
         canonical = lowercased(canonical)
         if !layers.contains(canonical) { layers.append(canonical) }
+        if mayHoldUTF7(current) {
+            // UTF-7, which old browsers sniffed and XML parsers honour when a document declares it:
+            // `+ADw-script+AD4-` is `<script>`. Decoded from the case-preserved bytes (it is base64).
+            let decoded = lowercased(utf7Decoded(current))
+            if !layers.contains(decoded) { layers.append(decoded) }
+        }
         return layers
+    }
+
+    /// Whether `bytes` has a UTF-7 shift that encodes ASCII punctuation: `+AC`…`+AH`, the start of
+    /// the UTF-16 code units U+0020–U+007F.
+    static func mayHoldUTF7(_ bytes: [UInt8]) -> Bool {
+        guard bytes.count >= 3 else { return false }
+        for index in 0..<(bytes.count - 2) where bytes[index] == UInt8(ascii: "+") {
+            if bytes[index + 1] == UInt8(ascii: "A"), bytes[index + 2] >= UInt8(ascii: "C"),
+                bytes[index + 2] <= UInt8(ascii: "H")
+            {
+                return true
+            }
+        }
+        return false
+    }
+
+    /// UTF-7 (RFC 2152) decoded to UTF-8: `+` starts a run of modified base64 holding UTF-16BE code
+    /// units, ended by `-` (which is dropped) or by any byte outside base64; `+-` is a plus sign.
+    /// Other bytes are kept as they are; unpaired surrogates become `?`.
+    static func utf7Decoded(_ bytes: [UInt8]) -> [UInt8] {
+        var output: [UInt8] = []
+        output.reserveCapacity(bytes.count)
+        var index = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            guard byte == UInt8(ascii: "+") else {
+                output.append(byte)
+                index += 1
+                continue
+            }
+            index += 1
+            if index < bytes.count, bytes[index] == UInt8(ascii: "-") {
+                output.append(UInt8(ascii: "+"))
+                index += 1
+                continue
+            }
+            var bits: UInt32 = 0
+            var bitCount = 0
+            var high: UInt32?
+            while index < bytes.count, let sextet = base64Value(bytes[index]) {
+                bits = (bits << 6 | UInt32(sextet)) & 0x3FFFFF
+                bitCount += 6
+                index += 1
+                guard bitCount >= 16 else { continue }
+                bitCount -= 16
+                let unit = (bits >> UInt32(bitCount)) & 0xFFFF
+                if let first = high {
+                    high = nil
+                    if unit >= 0xDC00, unit <= 0xDFFF {
+                        appendUTF8(0x10000 + ((first - 0xD800) << 10) + (unit - 0xDC00), to: &output)
+                        continue
+                    }
+                    output.append(UInt8(ascii: "?"))
+                }
+                if unit >= 0xD800, unit <= 0xDBFF {
+                    high = unit
+                } else if unit >= 0xDC00, unit <= 0xDFFF {
+                    output.append(UInt8(ascii: "?"))
+                } else {
+                    appendUTF8(unit, to: &output)
+                }
+            }
+            if high != nil { output.append(UInt8(ascii: "?")) }
+            if index < bytes.count, bytes[index] == UInt8(ascii: "-") { index += 1 }
+        }
+        return output
+    }
+
+    @inline(__always) private static func base64Value(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "A")...UInt8(ascii: "Z"): byte - UInt8(ascii: "A")
+        case UInt8(ascii: "a")...UInt8(ascii: "z"): byte - UInt8(ascii: "a") + 26
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0") + 52
+        case UInt8(ascii: "+"): 62
+        case UInt8(ascii: "/"): 63
+        default: nil
+        }
     }
 
     /// ASCII lower-casing; other bytes are kept.
