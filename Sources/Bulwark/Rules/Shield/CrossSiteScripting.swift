@@ -105,7 +105,8 @@ enum CrossSiteScripting {
                 return true  // `<?import implementation="x.htc">`: Internet Explorer's HTML components
             }
             // `<:vmlframe`: an empty namespace prefix
-            let prefixed = value[cursor] == UInt8(ascii: ":") && cursor + 1 < count && ShieldByte.isLetter(value[cursor + 1])
+            let prefixed =
+                value[cursor] == UInt8(ascii: ":") && cursor + 1 < count && ShieldByte.isLetter(value[cursor + 1])
             guard ShieldByte.isLetter(value[cursor]) || prefixed else {
                 index = cursor
                 continue
