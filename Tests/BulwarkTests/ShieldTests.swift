@@ -105,6 +105,12 @@ struct ShieldTests {
             ("', $or: [ {}, { 'a':'a", .noSQLInjection),
             ("\\\\127.0.0.1\\c$\\users\\default\\ntuser.dat", .pathTraversal),
             ("|getent hosts evil.example", .commandInjection),
+            // More programs, commands that run the next one, process substitution, empty expansions.
+            (";flock -u / whoami", .commandInjection),
+            ("x;time ifconfig", .commandInjection),
+            ("a;cd ~", .commandInjection),
+            ("<(cat file)", .commandInjection),
+            ("$(who$()ami)", .commandInjection),
         ]
     )
     func recognises(_ payload: String, _ attack: ShieldAttack) {
@@ -135,6 +141,7 @@ struct ShieldTests {
             "/search/handmade?search_submit=&q=\"LIKE\"+STAMP&view_type=gallery", "Foo and 80&#039;s Foo / Bar",
             "Zm9vYmFy+ACdef+AD4=", "C++ and C#, a+b+c", "!!! wow !!! [ok] (yes) [[]]", "the document (cookie policy)",
             "use fn.call`x` for tagged templates", "<meta charset=\"utf-8\">",
+            "Books; CD / DVD; Games", "a; time to go", "nice; watch this", "x <(y) z", "f(<(a)>)",
         ]
     )
     func passes(_ value: String) {

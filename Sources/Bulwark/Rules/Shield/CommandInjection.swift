@@ -29,7 +29,18 @@ enum CommandInjection {
         "yum", "pip", "npm", "git", "svn", "vi", "vim", "nano", "ed", "sqlite3", "mysql", "psql", "mongo",
         "redis-cli", "start", "call", "set", "ver", "runas", "icacls", "attrib", "schtasks", "lwp-download",
         "lynx", "links", "w3m", "jrunscript", "jjs", "php-cgi", "dd", "sh.exe", "cmd.exe", "powershell.exe",
-        "getent",
+        "getent", "cd", "flock", "cpulimit", "perf", "lastlog", "lastlogin", "strace", "ltrace", "gdb", "trap",
+        "base32", "hexdump", "tcpdump", "systemctl", "journalctl", "docker", "kubectl", "nsenter", "chroot",
+        "unshare", "setarch", "taskset", "ionice", "stdbuf", "c89", "c99", "md5sum", "sha1sum", "sha256sum",
+        "column", "fold", "comm", "time", "nice", "watch", "visudo", "cscli", "ansible", "ansible-playbook",
+        "ansible-vault", "ansible-galaxy", "ansible-config", "ansible-doc", "ansible-inventory", "ansible-pull",
+        "ansible-console", "chef-client", "chef-shell", "chef-run", "chef-vault", "rmt-tar", "rmt-dump",
+    ]
+
+    /// Commands that run the command after them (`time ifconfig`, `nohup id`): the one after is judged.
+    static let wrappers: Set<String> = [
+        "time", "nohup", "strace", "ltrace", "nice", "ionice", "timeout", "env", "sudo", "stdbuf", "watch",
+        "xargs", "exec", "command", "builtin",
     ]
 
     /// Commands that count at the start of a line.
@@ -52,6 +63,9 @@ enum CommandInjection {
         if classes.any(.dollar),
             value.contains("${ifs}") || value.contains("$ifs$") || value.contains("$(") && subshell(value)
         {
+            return true
+        }
+        if classes.any(.angle), classes.any(.paren), subshell(value, opener: "<(") || subshell(value, opener: ">(") {
             return true
         }
         // Absolute paths to programs in the system's binary directories.
@@ -130,6 +144,14 @@ enum CommandInjection {
         // What follows the command word
         var next = end
         while next < value.count, ShieldByte.isSpace(value[next]) { next += 1 }
+        if wrappers.contains(word), next > end, next < value.count {
+            let (inner, _) = shellWord(value, from: next)
+            if inner != word, commands.contains(inner) || bareCommands.contains(inner),
+                commandAt(value, next, separatorStrength: separatorStrength)
+            {
+                return true
+            }
+        }
         if next >= value.count
             || [
                 UInt8(ascii: ";"), UInt8(ascii: "|"), UInt8(ascii: "&"), UInt8(ascii: "`"),
@@ -141,6 +163,18 @@ enum CommandInjection {
         }
         guard next > end else { return false }  // `cat(`, `id=`: not a command line
         let argument = value[next]
+        if word == "cd" {
+            // `cd /;`, `cd /tmp`, `cd ~`, `cd ..`: a directory, not `CD / DVD`
+            let after = next + 1 < value.count ? value[next + 1] : UInt8(ascii: ";")
+            switch argument {
+            case UInt8(ascii: "/"):
+                return ShieldByte.isLetter(after) || after == UInt8(ascii: ";") || after == UInt8(ascii: "&")
+                    || after == UInt8(ascii: "|")
+            case UInt8(ascii: "~"), UInt8(ascii: "$"): return true
+            case UInt8(ascii: "."): return after == UInt8(ascii: ".")
+            default: return false
+            }
+        }
         if argument == UInt8(ascii: "-") || argument == UInt8(ascii: "/") || argument == UInt8(ascii: "$")
             || argument == UInt8(ascii: "~") || argument == UInt8(ascii: "\\") || argument == UInt8(ascii: "%")
             || argument == UInt8(ascii: "'") || argument == UInt8(ascii: "\"") || argument == UInt8(ascii: ".")
@@ -163,10 +197,10 @@ enum CommandInjection {
         return false
     }
 
-    /// `$(id)`, `$(cat /etc/passwd)`.
-    private static func subshell(_ value: [UInt8]) -> Bool {
+    /// `$(id)`, `$(cat /etc/passwd)`, and process substitution: `<(cat file)`, `>(tee log)`.
+    private static func subshell(_ value: [UInt8], opener: StaticString = "$(") -> Bool {
         var index = 0
-        while let found = value.firstIndex(of: "$(", from: index) {
+        while let found = value.firstIndex(of: opener, from: index) {
             index = found + 2
             let (word, _) = shellWord(value, from: found + 2)
             var name = word
@@ -199,6 +233,10 @@ enum CommandInjection {
                 continue
             }
             if byte == UInt8(ascii: "$"), value.hasBytes("${ifs}", at: index) { break }
+            if value.hasBytes("$()", at: index) || value.hasBytes("${}", at: index) {
+                index += 3  // `who$()ami`: an empty expansion adds nothing to the word
+                continue
+            }
             if ShieldByte.isSpace(byte) || byte == UInt8(ascii: ";") || byte == UInt8(ascii: "|")
                 || byte == UInt8(ascii: "&") || byte == UInt8(ascii: "`") || byte == UInt8(ascii: "<")
                 || byte == UInt8(ascii: ">") || byte == UInt8(ascii: "(") || byte == UInt8(ascii: ")")

@@ -294,7 +294,7 @@ public struct Shield: Sendable {
             {
                 found.insert(.pathTraversal)
             }
-            if !found.contains(.commandInjection), bytes.any(.shellSyntax),
+            if !found.contains(.commandInjection), bytes.any(.shellSyntax) || bytes.any(.angle) && bytes.any(.paren),
                 CommandInjection.detect(layer, classes: bytes, strict: strict)
             {
                 found.insert(.commandInjection)
