@@ -68,12 +68,14 @@ enum CommandInjection {
         if classes.any(.angle), classes.any(.paren), subshell(value, opener: "<(") || subshell(value, opener: ">(") {
             return true
         }
-        // Absolute paths to programs in the system's binary directories.
+        // Absolute paths to programs in the system's binary directories, read at each slash.
         if classes.any(.slash) {
-            for directory in binaryDirectories {
-                if let found = value.firstIndex(of: directory, from: 0) {
-                    let end = found + directory.utf8CodeUnitCount
-                    let (word, _) = shellWord(value, from: end)
+            for index in 0..<count where value[index] == UInt8(ascii: "/") {
+                for directory in binaryDirectories {
+                    // `c:/windows/` is matched from its first slash
+                    let start = directory.utf8Start.pointee == UInt8(ascii: "/") ? index : index - 2
+                    guard value.hasBytes(directory, at: start) else { continue }
+                    let (word, _) = shellWord(value, from: start + directory.utf8CodeUnitCount)
                     if commands.contains(word) || bareCommands.contains(word) { return true }
                 }
             }

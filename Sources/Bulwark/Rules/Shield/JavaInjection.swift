@@ -60,10 +60,23 @@ enum JavaInjection {
                     {
                         return true
                     }
-                case UInt8(ascii: "r"): if original.hasBytes("rO0AB", at: index) { return true }
-                case UInt8(ascii: "K"): if original.hasBytes("KztAAU", at: index) { return true }
-                case UInt8(ascii: "C"): if original.hasBytes("Cs7QAF", at: index) { return true }
+                // the second byte first: these letters are common, the markers are not
+                case UInt8(ascii: "r"):
+                    if index + 1 < count, bytes[index + 1] == UInt8(ascii: "O"), original.hasBytes("rO0AB", at: index) {
+                        return true
+                    }
+                case UInt8(ascii: "K"):
+                    if index + 1 < count, bytes[index + 1] == UInt8(ascii: "z"), original.hasBytes("KztAAU", at: index)
+                    {
+                        return true
+                    }
+                case UInt8(ascii: "C"):
+                    if index + 1 < count, bytes[index + 1] == UInt8(ascii: "s"), original.hasBytes("Cs7QAF", at: index)
+                    {
+                        return true
+                    }
                 case UInt8(ascii: "a"), UInt8(ascii: "A"):
+                    guard index + 1 < count, bytes[index + 1] | 0x20 == UInt8(ascii: "c") else { continue }
                     if original.hasBytes("aced0005", at: index) || original.hasBytes("ACED0005", at: index) {
                         return true
                     }

@@ -227,10 +227,12 @@ enum SQLInjection {
             switch byte {
             case UInt8(ascii: "'"): hasQuote.single = true
             case UInt8(ascii: "\""): hasQuote.double = true
-            case UInt8(ascii: " "), UInt8(ascii: "("), UInt8(ascii: "="), UInt8(ascii: ";"), UInt8(ascii: "-"),
-                UInt8(ascii: "#"), UInt8(ascii: "/"), UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "|"),
-                UInt8(ascii: "&"), UInt8(ascii: "\t"), UInt8(ascii: "\n"), UInt8(ascii: "\r"), UInt8(ascii: "@"),
-                UInt8(ascii: "`"), UInt8(ascii: "+"), UInt8(ascii: "*"), UInt8(ascii: "^"):
+            // Not `-` or `/` alone: URLs, dates and identifiers have them, and neither makes a
+            // query of a value without a space, quote, parenthesis, operator or comment opener.
+            case UInt8(ascii: " "), UInt8(ascii: "("), UInt8(ascii: "="), UInt8(ascii: ";"), UInt8(ascii: "#"),
+                UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "|"), UInt8(ascii: "&"), UInt8(ascii: "\t"),
+                UInt8(ascii: "\n"), UInt8(ascii: "\r"), 0x00, 0x0B, 0x0C, 0xA0, UInt8(ascii: "@"), UInt8(ascii: "`"),
+                UInt8(ascii: "+"), UInt8(ascii: "*"), UInt8(ascii: "^"), UInt8(ascii: "!"):
                 interesting = true
             default: break
             }
@@ -268,7 +270,8 @@ enum SQLInjection {
         while index < count, tokens.count < limit {
             let byte = value[index]
             switch byte {
-            case 0x20, 0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0xA0:
+            case 0x20, 0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0xA0, 0x00:
+                // NUL too: `1%00UNION%00SELECT` is read past it by filters that stop at it
                 index += 1
             case UInt8(ascii: "'"), UInt8(ascii: "\""):
                 let (end, closed) = scanString(value, from: index + 1, quote: byte)
@@ -455,7 +458,7 @@ enum SQLInjection {
 
     /// Patterns that are SQL injections wherever they appear in a value.
     static func anywhere(_ all: [Token], _ value: [UInt8]) -> Bool {
-        let tokens = all.filter { $0.kind != .comment }
+        let tokens = all.contains { $0.kind == .comment } ? all.filter { $0.kind != .comment } : all
         var index = 0
         while index < tokens.count {
             let token = tokens[index]

@@ -426,25 +426,34 @@ enum ShieldByte {
 /// A set of byte strings found in one pass over a value: candidates are grouped by their first
 /// byte, so each position is compared only with the markers that can start there.
 struct ShieldMarkers: Sendable {
-    private let byFirstByte: [[[UInt8]]]
-    /// One bit per two-byte prefix that starts a marker (a one-byte marker sets all 256 of its
-    /// prefixes), so that almost every position is passed over with one bit test.
+    /// The markers of two bytes or more, sorted by their first two bytes (`keys`, in step).
+    private let keys: [UInt16]
+    private let markers: [[UInt8]]
+    /// One-byte markers.
+    private let singles: [Bool]
+    /// One bit per two-byte prefix that starts a marker, so that almost every position is passed
+    /// over with one bit test; the markers with that prefix are then found by binary search.
     private let prefixes: [UInt64]
 
     init(_ markers: [StaticString]) {
-        var table = [[[UInt8]]](repeating: [], count: 256)
+        var entries: [(UInt16, [UInt8])] = []
+        var singles = [Bool](repeating: false, count: 256)
         var prefixes = [UInt64](repeating: 0, count: 1024)
         for marker in markers {
             let bytes = marker.withUTF8Buffer { Array($0) }
             guard let first = bytes.first else { continue }
-            table[Int(first)].append(bytes)
-            let seconds: [UInt8] = bytes.count > 1 ? [bytes[1]] : Array(0...255)
-            for second in seconds {
-                let key = Int(first) << 8 | Int(second)
-                prefixes[key >> 6] |= 1 << UInt64(key & 63)
+            guard bytes.count > 1 else {
+                singles[Int(first)] = true
+                continue
             }
+            let key = UInt16(first) << 8 | UInt16(bytes[1])
+            entries.append((key, bytes))
+            prefixes[Int(key) >> 6] |= 1 << UInt64(key & 63)
         }
-        self.byFirstByte = table
+        entries.sort { $0.0 < $1.0 }
+        self.keys = entries.map(\.0)
+        self.markers = entries.map(\.1)
+        self.singles = singles
         self.prefixes = prefixes
     }
 
@@ -455,13 +464,13 @@ struct ShieldMarkers: Sendable {
                 let count = buffer.count
                 var index = 0
                 while index < count {
-                    let second = index + 1 < count ? Int(buffer[index + 1]) : 0
-                    let key = Int(buffer[index]) << 8 | second
-                    if prefixes[key >> 6] & (1 << UInt64(key & 63)) != 0 {
-                        for marker in byFirstByte[Int(buffer[index])] where index + marker.count <= count {
-                            var offset = 1
-                            while offset < marker.count, buffer[index + offset] == marker[offset] { offset += 1 }
-                            if offset == marker.count { return true }
+                    if singles[Int(buffer[index])] { return true }
+                    if index + 1 < count {
+                        let key = UInt16(buffer[index]) << 8 | UInt16(buffer[index + 1])
+                        if prefixes[Int(key) >> 6] & (1 << UInt64(key & 63)) != 0,
+                            matches(buffer, at: index, key: key)
+                        {
+                            return true
                         }
                     }
                     index += 1
@@ -469,6 +478,25 @@ struct ShieldMarkers: Sendable {
                 return false
             }
         }
+    }
+
+    /// Whether a marker starting with `key` occurs at `index`.
+    private func matches(_ buffer: UnsafeBufferPointer<UInt8>, at index: Int, key: UInt16) -> Bool {
+        var low = 0
+        var high = keys.count
+        while low < high {
+            let middle = (low + high) / 2
+            if keys[middle] < key { low = middle + 1 } else { high = middle }
+        }
+        while low < keys.count, keys[low] == key {
+            let marker = markers[low]
+            low += 1
+            guard index + marker.count <= buffer.count else { continue }
+            var offset = 2
+            while offset < marker.count, buffer[index + offset] == marker[offset] { offset += 1 }
+            if offset == marker.count { return true }
+        }
+        return false
     }
 }
 
