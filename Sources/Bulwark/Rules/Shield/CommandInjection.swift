@@ -134,11 +134,42 @@ enum CommandInjection {
 
     enum Strength { case start, separator }
 
+    /// Every command word, looked up without building a `String`.
+    static let commandWords = ShieldWords(commands.union(bareCommands))
+
+    /// Whether the word at `start` certainly names no command: a plain word (no quote, backslash or
+    /// `$` for the shell to remove) that is not one. Most places a command could start, such as the
+    /// arguments after each `&` of a URL, are ruled out here without building the word.
+    private static func plainNonCommand(_ value: [UInt8], from start: Int) -> Bool {
+        var end = start
+        var lastSlash = -1
+        while end < value.count, end - start < 40 {
+            switch value[end] {
+            case UInt8(ascii: "'"), UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "$"): return false
+            case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: ";"), UInt8(ascii: "|"), UInt8(ascii: "&"),
+                UInt8(ascii: "`"), UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "("), UInt8(ascii: ")"),
+                UInt8(ascii: "{"), UInt8(ascii: "}"), UInt8(ascii: "#"), UInt8(ascii: "="), UInt8(ascii: "\n"),
+                UInt8(ascii: "\r"), 0x0B, 0x0C, 0xA0:
+                return wordIsNoCommand(value, start, end, lastSlash)
+            case UInt8(ascii: "/"): lastSlash = end
+            default: break
+            }
+            end += 1
+        }
+        return end - start < 40 && wordIsNoCommand(value, start, end, lastSlash)
+    }
+
+    private static func wordIsNoCommand(_ value: [UInt8], _ start: Int, _ end: Int, _ lastSlash: Int) -> Bool {
+        let from = lastSlash >= start && value[start] == UInt8(ascii: "/") ? lastSlash + 1 : start
+        return from >= end || !commandWords.contains(value[from..<end])
+    }
+
     private static func commandAt(_ value: [UInt8], _ start: Int, separatorStrength: Strength) -> Bool {
         var cursor = start
         while cursor < value.count, ShieldByte.isSpace(value[cursor]) || value[cursor] == UInt8(ascii: "(") {
             cursor += 1
         }
+        if plainNonCommand(value, from: cursor) { return false }
         let (rawWord, end) = shellWord(value, from: cursor)
         var word = rawWord
         if let slash = word.lastIndex(of: "/"), word.first == "/" { word = String(word[word.index(after: slash)...]) }

@@ -51,7 +51,8 @@ enum PathTraversal {
     static func detect(_ raw: [UInt8], inPath: Bool, strict: Bool) -> Bool {
         guard raw.contains(where: { $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "\\") })
         else { return false }
-        let value = normalised(raw)
+        // most values (URLs, versions, decimals) have neither a backslash nor a hex-written byte
+        let value = raw.contains(UInt8(ascii: "\\")) || raw.contains("0x") ? normalised(raw) : raw
         var climbs = 0
         var index = 0
         let count = value.count
@@ -83,6 +84,8 @@ enum PathTraversal {
         return fileScheme(value)
     }
 
+    static let fileSchemes = ShieldWords(["file", "php", "zip", "phar", "glob", "zlib", "jar", "netdoc"])
+
     /// `file:///etc/passwd`, `php://filter/…`, `zip://`, `phar://`: schemes that read local files.
     static func fileScheme(_ value: [UInt8]) -> Bool {
         var index = 0
@@ -90,11 +93,8 @@ enum PathTraversal {
             index = found + 3
             var start = found
             while start > 0, ShieldByte.isLetter(value[start - 1]) { start -= 1 }
-            let scheme = String(decoding: value[start..<found], as: UTF8.self)
-            switch scheme {
-            case "file", "php", "zip", "phar", "glob", "compress.zlib", "zlib", "jar", "netdoc": return true
-            default: continue
-            }
+            // the letters before `://` (`compress.zlib://` is read as `zlib`)
+            if fileSchemes.contains(value[start..<found]) { return true }
         }
         return value.hasBytes("file:/", at: 0) || value.contains("php://") || value.contains("file:/")
     }
