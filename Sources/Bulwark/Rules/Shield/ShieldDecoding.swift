@@ -1,3 +1,5 @@
+import Foundation
+
 /// The decoders Shield applies to every inspected value, as an attacker would exploit them: the
 /// application (or a library behind it) may decode a value more than once, so the detectors see each
 /// layer. Every decoder is a single pass, linear in its input, and never fails: an invalid escape is
@@ -376,15 +378,17 @@ extension Array where Element == UInt8 {
         let count = pattern.count
         guard count > 0, self.count - start >= count else { return nil }
         return withUnsafeBufferPointer { haystack -> Int? in
+            guard let base = haystack.baseAddress else { return nil }
             let first = pattern[0]
             var index = start
             let last = haystack.count - count
             while index <= last {
-                if haystack[index] == first {
-                    var matched = 1
-                    while matched < count, haystack[index + matched] == pattern[matched] { matched += 1 }
-                    if matched == count { return index }
-                }
+                // the C library's vectorised search for the first byte, then the rest compared
+                guard let found = memchr(base + index, Int32(first), last - index + 1) else { return nil }
+                index = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+                var matched = 1
+                while matched < count, haystack[index + matched] == pattern[matched] { matched += 1 }
+                if matched == count { return index }
                 index += 1
             }
             return nil

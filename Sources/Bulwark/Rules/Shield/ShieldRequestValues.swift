@@ -5,7 +5,7 @@ struct ShieldSite {
     enum Place {
         case path
         case query(ArraySlice<UInt8>)
-        case cookie(Substring)
+        case cookie(ArraySlice<UInt8>)
         case header(String)
         case form(ArraySlice<UInt8>)
         case json([JSONPathComponent])
@@ -21,7 +21,7 @@ struct ShieldSite {
         switch place {
         case .path: return "path"
         case .query(let name): return "query." + Self.printable(name)
-        case .cookie(let name): return "cookie." + Self.printable(Array(name.utf8)[...])
+        case .cookie(let name): return "cookie." + Self.printable(name)
         case .header(let name): return "header." + name
         case .form(let name): return "body.form." + Self.printable(name)
         case .json(let path):
@@ -99,24 +99,29 @@ struct ShieldRequestValues {
             }
             if stop { return }
         }
+        var contentTypes: String?
         for field in request.head.headerFields {
             let name = field.name.canonicalName
             if name == "cookie" {
-                for pair in field.value.split(separator: ";") {
-                    let trimmed = pair.drop { $0 == " " }
-                    let parts = trimmed.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-                    guard parts.count == 2 else { continue }
+                // read as bytes: `String.split` walks grapheme clusters
+                let header = Array(field.value.utf8)
+                for pair in header.split(separator: UInt8(ascii: ";")) {
+                    let trimmed = pair.drop { $0 == UInt8(ascii: " ") }
+                    guard let equals = trimmed.firstIndex(of: UInt8(ascii: "=")) else { continue }
+                    let cookieName = trimmed[..<equals]
+                    let cookieValue = trimmed[(equals + 1)...]
                     // the name too: applications that iterate their cookies read it
-                    if parts[0].utf8.count >= 2, !Shield.canSkip(parts[0].utf8, strict: strict),
-                        !emit(.cookie(parts[0]), .name, Array(parts[0].utf8))
+                    if cookieName.count >= 2, !Shield.canSkip(cookieName, strict: strict),
+                        !emit(.cookie(cookieName), .name, Array(cookieName))
                     {
                         return
                     }
-                    guard parts[1].utf8.count >= 2, !Shield.canSkip(parts[1].utf8, strict: strict) else { continue }
-                    if !emit(.cookie(parts[0]), .value, Array(parts[1].utf8)) { return }
+                    guard cookieValue.count >= 2, !Shield.canSkip(cookieValue, strict: strict) else { continue }
+                    if !emit(.cookie(cookieName), .value, Array(cookieValue)) { return }
                 }
                 continue
             }
+            if name == "content-type" { contentTypes = contentTypes.map { $0 + ", " + field.value } ?? field.value }
             if Self.skippedHeaders.contains(name) || name.hasPrefix("sec-") { continue }
             if field.value.utf8.count < 2 || Shield.canSkip(field.value.utf8, strict: strict) { continue }
             let bytes = Array(field.value.utf8)
@@ -136,7 +141,8 @@ struct ShieldRequestValues {
         }
         guard let full = request.body, !full.isEmpty else { return }
         let bodyBytes = full.count > limits.maxBodyBytes ? Array(full.prefix(limits.maxBodyBytes)) : full
-        let contentType = request.head.headerFields[.contentType]?.lowercased() ?? ""
+        // as `HTTPFields`' subscript gives it, without a second search of the fields
+        let contentType = contentTypes?.lowercased() ?? ""
         walkBody(bodyBytes, contentType: contentType, depth: 0, emit: emit, emitEncoded: emitEncoded)
     }
 
