@@ -71,6 +71,14 @@ enum CommandInjection {
         // Absolute paths to programs in the system's binary directories, read at each slash.
         if classes.any(.slash) {
             for index in 0..<count where value[index] == UInt8(ascii: "/") {
+                // every directory's slash is followed by one of these (`/bin/`, `/usr/`, `/sbin/`,
+                // `/system32/`, `c:/windows/`)
+                guard index + 1 < count else { break }
+                let next = value[index + 1]
+                guard
+                    next == UInt8(ascii: "b") || next == UInt8(ascii: "u") || next == UInt8(ascii: "s")
+                        || next == UInt8(ascii: "w")
+                else { continue }
                 for directory in binaryDirectories {
                     // `c:/windows/` is matched from its first slash
                     let start = directory.utf8Start.pointee == UInt8(ascii: "/") ? index : index - 2

@@ -33,181 +33,206 @@ enum SQLInjection {
         var start: Int
     }
 
-    static let words: [UInt64: (String, Word)] = {
-        var table: [UInt64: (String, Word)] = [:]
-        func add(_ word: Word, _ names: String...) {
-            for name in names { table[ShieldWords.hash(Array(name.utf8)[...])] = (name, word) }
+    /// The keywords by the hash of their bytes, in a table searched without hashing the hash again.
+    static let words = WordTable(
+        {
+            var table: [UInt64: (String, Word)] = [:]
+            func add(_ word: Word, _ names: String...) {
+                for name in names { table[ShieldWords.hash(Array(name.utf8)[...])] = (name, word) }
+            }
+            add(.union, "union")
+            add(.select, "select")
+            add(.from, "from")
+            add(.whereWord, "where")
+            add(.having, "having")
+            add(.group, "group")
+            add(.order, "order")
+            add(.by, "by")
+            add(.limit, "limit")
+            add(.into, "into")
+            add(.outfile, "outfile", "dumpfile")
+            add(.insert, "insert")
+            add(.update, "update")
+            add(.delete, "delete")
+            add(.drop, "drop")
+            add(.create, "create")
+            add(.alter, "alter")
+            add(.truncate, "truncate")
+            add(.exec, "exec", "execute")
+            add(.declare, "declare")
+            add(.shutdown, "shutdown")
+            add(.waitfor, "waitfor")
+            add(.delay, "delay")
+            add(.values, "values")
+            add(.set, "set")
+            add(.table, "table")
+            add(.database, "database", "schema")
+            add(.procedure, "procedure")
+            add(.user, "user", "login")
+            add(.view, "view")
+            add(.function, "function", "trigger")
+            add(.index, "index")
+            add(.all, "all")
+            add(.distinct, "distinct", "distinctrow")
+            add(.null, "null")
+            add(.trueWord, "true")
+            add(.falseWord, "false")
+            add(.caseWord, "case")
+            add(.when, "when")
+            add(.then, "then")
+            add(.elseWord, "else")
+            add(.end, "end")
+            add(.like, "like", "ilike")
+            add(.rlike, "rlike")
+            add(.regexp, "regexp", "similar")
+            add(.sounds, "sounds")
+            add(.between, "between")
+            add(.inWord, "in")
+            add(.isWord, "is")
+            add(.not, "not")
+            add(.and, "and")
+            add(.or, "or")
+            add(.xor, "xor")
+            add(.div, "div")
+            add(.mod, "mod")
+            add(.ifWord, "if", "iif")
+            add(.begin, "begin")
+            add(.analyse, "analyse", "analyze")
+            add(.collate, "collate")
+            add(.binary, "binary")
+            add(.exists, "exists")
+            add(.asWord, "as")
+            add(
+                .attackOnly,
+                "information_schema",
+                "sysobjects",
+                "syscolumns",
+                "sysusers",
+                "sysdatabases",
+                "sys.objects",
+                "pg_catalog",
+                "pg_shadow",
+                "pg_user",
+                "pg_sleep",
+                "sqlite_master",
+                "sqlite_version",
+                "xp_cmdshell",
+                "sp_executesql",
+                "sp_oacreate",
+                "sp_password",
+                "utl_inaddr",
+                "utl_http",
+                "dbms_pipe",
+                "dbms_lock",
+                "dbms_xmlgen",
+                "sys_context",
+                "load_file",
+                "benchmark",
+                "sleep",
+                "extractvalue",
+                "updatexml",
+                "group_concat",
+                "all_users",
+                "all_tables",
+                "user_tables",
+                "dba_users",
+                "msysobjects",
+                "msysaccessobjects",
+                "mysql.user",
+                "randomblob",
+                "gtid_subset",
+                "json_keys",
+                "polygon",
+                "multipoint",
+                "geometrycollection",
+                "linestring",
+                "exp",
+                "make_set",
+                "elt",
+                "char",
+                "chr",
+                "nchar",
+                "concat",
+                "concat_ws",
+                "version",
+                "current_user",
+                "system_user",
+                "session_user",
+                "database",
+                "schema",
+                "user_name",
+                "db_name",
+                "host_name",
+                "suser_name",
+                "substring",
+                "substr",
+                "mid",
+                "ascii",
+                "ord",
+                "hex",
+                "unhex",
+                "cast",
+                "convert",
+                "count",
+                "length",
+                "len",
+                "instr",
+                "ifnull",
+                "nullif",
+                "isnull",
+                "coalesce",
+                "rand",
+                "floor",
+                "row",
+                "uuid",
+                "md5",
+                "sha1",
+                "lower",
+                "upper",
+                "reverse",
+                "replace",
+                "left",
+                "right",
+                "trim",
+                "ltrim",
+                "rtrim",
+                "pi",
+                "cos",
+                "sin",
+                "abs",
+                "round",
+                "soundex",
+                "json_extract",
+                "json_depth",
+                "xmltype",
+                "to_char",
+                "dual"
+            )
+            return table
+        }()
+    )
+
+    /// Hashed keywords, sorted, found by binary search.
+    struct WordTable: Sendable {
+        private let keys: [UInt64]
+        private let entries: [(String, Word)]
+
+        init(_ table: [UInt64: (String, Word)]) {
+            let sorted = table.sorted { $0.key < $1.key }
+            keys = sorted.map(\.key)
+            entries = sorted.map(\.value)
         }
-        add(.union, "union")
-        add(.select, "select")
-        add(.from, "from")
-        add(.whereWord, "where")
-        add(.having, "having")
-        add(.group, "group")
-        add(.order, "order")
-        add(.by, "by")
-        add(.limit, "limit")
-        add(.into, "into")
-        add(.outfile, "outfile", "dumpfile")
-        add(.insert, "insert")
-        add(.update, "update")
-        add(.delete, "delete")
-        add(.drop, "drop")
-        add(.create, "create")
-        add(.alter, "alter")
-        add(.truncate, "truncate")
-        add(.exec, "exec", "execute")
-        add(.declare, "declare")
-        add(.shutdown, "shutdown")
-        add(.waitfor, "waitfor")
-        add(.delay, "delay")
-        add(.values, "values")
-        add(.set, "set")
-        add(.table, "table")
-        add(.database, "database", "schema")
-        add(.procedure, "procedure")
-        add(.user, "user", "login")
-        add(.view, "view")
-        add(.function, "function", "trigger")
-        add(.index, "index")
-        add(.all, "all")
-        add(.distinct, "distinct", "distinctrow")
-        add(.null, "null")
-        add(.trueWord, "true")
-        add(.falseWord, "false")
-        add(.caseWord, "case")
-        add(.when, "when")
-        add(.then, "then")
-        add(.elseWord, "else")
-        add(.end, "end")
-        add(.like, "like", "ilike")
-        add(.rlike, "rlike")
-        add(.regexp, "regexp", "similar")
-        add(.sounds, "sounds")
-        add(.between, "between")
-        add(.inWord, "in")
-        add(.isWord, "is")
-        add(.not, "not")
-        add(.and, "and")
-        add(.or, "or")
-        add(.xor, "xor")
-        add(.div, "div")
-        add(.mod, "mod")
-        add(.ifWord, "if", "iif")
-        add(.begin, "begin")
-        add(.analyse, "analyse", "analyze")
-        add(.collate, "collate")
-        add(.binary, "binary")
-        add(.exists, "exists")
-        add(.asWord, "as")
-        add(
-            .attackOnly,
-            "information_schema",
-            "sysobjects",
-            "syscolumns",
-            "sysusers",
-            "sysdatabases",
-            "sys.objects",
-            "pg_catalog",
-            "pg_shadow",
-            "pg_user",
-            "pg_sleep",
-            "sqlite_master",
-            "sqlite_version",
-            "xp_cmdshell",
-            "sp_executesql",
-            "sp_oacreate",
-            "sp_password",
-            "utl_inaddr",
-            "utl_http",
-            "dbms_pipe",
-            "dbms_lock",
-            "dbms_xmlgen",
-            "sys_context",
-            "load_file",
-            "benchmark",
-            "sleep",
-            "extractvalue",
-            "updatexml",
-            "group_concat",
-            "all_users",
-            "all_tables",
-            "user_tables",
-            "dba_users",
-            "msysobjects",
-            "msysaccessobjects",
-            "mysql.user",
-            "randomblob",
-            "gtid_subset",
-            "json_keys",
-            "polygon",
-            "multipoint",
-            "geometrycollection",
-            "linestring",
-            "exp",
-            "make_set",
-            "elt",
-            "char",
-            "chr",
-            "nchar",
-            "concat",
-            "concat_ws",
-            "version",
-            "current_user",
-            "system_user",
-            "session_user",
-            "database",
-            "schema",
-            "user_name",
-            "db_name",
-            "host_name",
-            "suser_name",
-            "substring",
-            "substr",
-            "mid",
-            "ascii",
-            "ord",
-            "hex",
-            "unhex",
-            "cast",
-            "convert",
-            "count",
-            "length",
-            "len",
-            "instr",
-            "ifnull",
-            "nullif",
-            "isnull",
-            "coalesce",
-            "rand",
-            "floor",
-            "row",
-            "uuid",
-            "md5",
-            "sha1",
-            "lower",
-            "upper",
-            "reverse",
-            "replace",
-            "left",
-            "right",
-            "trim",
-            "ltrim",
-            "rtrim",
-            "pi",
-            "cos",
-            "sin",
-            "abs",
-            "round",
-            "soundex",
-            "json_extract",
-            "json_depth",
-            "xmltype",
-            "to_char",
-            "dual"
-        )
-        return table
-    }()
+
+        subscript(hash: UInt64) -> (String, Word)? {
+            var low = 0
+            var high = keys.count
+            while low < high {
+                let middle = (low + high) / 2
+                if keys[middle] < hash { low = middle + 1 } else { high = middle }
+            }
+            return low < keys.count && keys[low] == hash ? entries[low] : nil
+        }
+    }
 
     /// Names that, as words, are only ever SQL an attack sends (not ordinary function names).
     static let strongNames: Set<String> = [

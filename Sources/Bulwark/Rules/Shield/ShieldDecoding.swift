@@ -433,8 +433,9 @@ struct ShieldMarkers: Sendable {
     /// The markers of two bytes or more, sorted by their first two bytes (`keys`, in step).
     private let keys: [UInt16]
     private let markers: [[UInt8]]
-    /// One-byte markers.
+    /// One-byte markers, and whether there are any.
     private let singles: [Bool]
+    private let hasSingles: Bool
     /// One bit per two-byte prefix that starts a marker, so that almost every position is passed
     /// over with one bit test; the markers with that prefix are then found by binary search.
     private let prefixes: [UInt64]
@@ -458,6 +459,7 @@ struct ShieldMarkers: Sendable {
         self.keys = entries.map(\.0)
         self.markers = entries.map(\.1)
         self.singles = singles
+        self.hasSingles = singles.contains(true)
         self.prefixes = prefixes
     }
 
@@ -468,7 +470,7 @@ struct ShieldMarkers: Sendable {
                 let count = buffer.count
                 var index = 0
                 while index < count {
-                    if singles[Int(buffer[index])] { return true }
+                    if hasSingles, singles[Int(buffer[index])] { return true }
                     if index + 1 < count {
                         let key = UInt16(buffer[index]) << 8 | UInt16(buffer[index + 1])
                         if prefixes[Int(key) >> 6] & (1 << UInt64(key & 63)) != 0,
@@ -507,10 +509,11 @@ struct ShieldMarkers: Sendable {
 /// A set of words compared by a 64-bit hash of their bytes, so a word read from a value is looked up
 /// without building a `String`.
 struct ShieldWords: Sendable {
-    private let hashes: Set<UInt64>
+    /// The words' hashes, sorted: found by binary search, with no second hashing of the hash.
+    private let hashes: [UInt64]
 
     init(_ words: Set<String>) {
-        self.hashes = Set(words.map { Self.hash(Array($0.utf8)[...]) })
+        self.hashes = Set(words.map { Self.hash(Array($0.utf8)[...]) }).sorted()
     }
 
     @inline(__always)
@@ -521,7 +524,7 @@ struct ShieldWords: Sendable {
     }
 
     @inline(__always)
-    func contains(_ bytes: ArraySlice<UInt8>) -> Bool { hashes.contains(Self.hash(bytes)) }
+    func contains(_ bytes: ArraySlice<UInt8>) -> Bool { contains(hash: Self.hash(bytes)) }
 
     /// Whether the bytes, with ASCII letters lower-cased, are a word of the set (of lower-case words).
     @inline(__always)
@@ -531,7 +534,20 @@ struct ShieldWords: Sendable {
             let folded = byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte
             value = (value ^ UInt64(folded)) &* 0x0000_0100_0000_01B3
         }
-        return hashes.contains(value)
+        return contains(hash: value)
+    }
+
+    /// Whether a word with this ``hash(_:)`` is in the set.
+    func contains(hash: UInt64) -> Bool {
+        hashes.withUnsafeBufferPointer { sorted in
+            var low = 0
+            var high = sorted.count
+            while low < high {
+                let middle = (low + high) / 2
+                if sorted[middle] < hash { low = middle + 1 } else { high = middle }
+            }
+            return low < sorted.count && sorted[low] == hash
+        }
     }
 }
 
