@@ -87,6 +87,8 @@ enum PathTraversal {
     static let fileSchemes = ShieldWords(["file", "php", "zip", "phar", "glob", "zlib", "jar", "netdoc"])
 
     /// `file:///etc/passwd`, `php://filter/…`, `zip://`, `phar://`: schemes that read local files.
+    /// A `file:` URL that names a web asset (`file:///app/resources/icon.svg`, as desktop and webview
+    /// apps report their own resources in telemetry) reads nothing an attacker wants.
     static func fileScheme(_ value: [UInt8]) -> Bool {
         var index = 0
         while let found = value.firstIndex(of: "://", from: index) {
@@ -94,8 +96,26 @@ enum PathTraversal {
             var start = found
             while start > 0, ShieldByte.isLetter(value[start - 1]) { start -= 1 }
             // the letters before `://` (`compress.zlib://` is read as `zlib`)
-            if fileSchemes.contains(value[start..<found]) { return true }
+            if fileSchemes.contains(value[start..<found]) {
+                if value[start..<found].elementsEqual("file".utf8), start == 0, namesWebAsset(value) { continue }
+                return true
+            }
         }
-        return value.hasBytes("file:/", at: 0) || value.contains("php://") || value.contains("file:/")
+        if value.hasBytes("file:/", at: 0) { return !namesWebAsset(value) }
+        return value.contains("php://") || value.contains("file:/")
+    }
+
+    static let webAssetExtensions = ShieldWords([
+        "svg", "png", "jpg", "jpeg", "gif", "webp", "ico", "css", "woff", "woff2", "ttf", "otf", "mp4", "webm",
+    ])
+
+    /// Whether the whole value is one URL whose path ends in a web asset's extension, with no query,
+    /// climb or space.
+    private static func namesWebAsset(_ value: [UInt8]) -> Bool {
+        guard !value.contains(".."),
+            !value.contains(where: { $0 == UInt8(ascii: "?") || ShieldByte.isSpace($0) || $0 == UInt8(ascii: "!") }),
+            let dot = value.lastIndex(of: UInt8(ascii: ".")), !value[dot...].contains(UInt8(ascii: "/"))
+        else { return false }
+        return webAssetExtensions.contains(value[(dot + 1)...])
     }
 }

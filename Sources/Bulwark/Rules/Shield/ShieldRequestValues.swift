@@ -28,7 +28,7 @@ struct ShieldSite {
             var text = "body.json"
             for component in path {
                 switch component {
-                case .key(let key): text += "." + Self.printable(key[...])
+                case .key(let key): text += "." + Self.printable(key)
                 case .index(let index): text += "[\(index)]"
                 }
             }
@@ -50,7 +50,8 @@ struct ShieldSite {
 }
 
 enum JSONPathComponent {
-    case key([UInt8])
+    /// A key: a slice of the document when it has no escapes, its decoded bytes when it has.
+    case key(ArraySlice<UInt8>)
     case index(Int)
 }
 
@@ -411,16 +412,25 @@ struct JSONStringWalker {
             case UInt8(ascii: ":"):
                 index += 1
             case UInt8(ascii: "\""):
-                if let end = plainStringEnd(), expectKey == false || stack.isEmpty {
-                    // an unescaped string value of letters and digits: nothing to inspect or copy
-                    index = end
-                    sawValue = true
-                    continue
+                if let end = plainStringEnd() {
+                    if expectKey, case .object? = stack.last {
+                        // a key of letters and digits: named by a slice of the document, not inspected
+                        path.append(.key(bytes[(index + 1)..<(end - 1)]))
+                        expectKey = false
+                        index = end
+                        continue
+                    }
+                    if expectKey == false || stack.isEmpty {
+                        // an unescaped string value of letters and digits: nothing to inspect or copy
+                        index = end
+                        sawValue = true
+                        continue
+                    }
                 }
                 guard let string = readString() else { return false }
                 if expectKey, case .object? = stack.last {
                     if !body(path, string, true) { return true }
-                    path.append(.key(string))
+                    path.append(.key(string[...]))
                     expectKey = false
                 } else {
                     if case .array(let position)? = stack.last {
