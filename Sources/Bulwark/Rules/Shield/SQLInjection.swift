@@ -224,13 +224,8 @@ enum SQLInjection {
         }
 
         subscript(hash: UInt64) -> (String, Word)? {
-            var low = 0
-            var high = keys.count
-            while low < high {
-                let middle = (low + high) / 2
-                if keys[middle] < hash { low = middle + 1 } else { high = middle }
-            }
-            return low < keys.count && keys[low] == hash ? entries[low] : nil
+            let index = keys.lowerBound(of: hash)
+            return index < keys.count && keys[index] == hash ? entries[index] : nil
         }
     }
 

@@ -488,12 +488,7 @@ struct ShieldMarkers: Sendable {
 
     /// Whether a marker starting with `key` occurs at `index`.
     private func matches(_ buffer: UnsafeBufferPointer<UInt8>, at index: Int, key: UInt16) -> Bool {
-        var low = 0
-        var high = keys.count
-        while low < high {
-            let middle = (low + high) / 2
-            if keys[middle] < key { low = middle + 1 } else { high = middle }
-        }
+        var low = keys.lowerBound(of: key)
         while low < keys.count, keys[low] == key {
             let marker = markers[low]
             low += 1
@@ -538,17 +533,7 @@ struct ShieldWords: Sendable {
     }
 
     /// Whether a word with this ``hash(_:)`` is in the set.
-    func contains(hash: UInt64) -> Bool {
-        hashes.withUnsafeBufferPointer { sorted in
-            var low = 0
-            var high = sorted.count
-            while low < high {
-                let middle = (low + high) / 2
-                if sorted[middle] < hash { low = middle + 1 } else { high = middle }
-            }
-            return low < sorted.count && sorted[low] == hash
-        }
-    }
+    func contains(hash: UInt64) -> Bool { hashes.sortedContains(hash) }
 }
 
 /// The classes of bytes present in a value, found in one pass, so that each detector runs only on

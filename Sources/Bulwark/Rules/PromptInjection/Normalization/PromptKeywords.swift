@@ -50,15 +50,7 @@ enum PromptKeywords {
         return keys.sorted()
     }
 
-    private static func contains(_ keys: [UInt64], _ key: UInt64) -> Bool {
-        var lower = 0
-        var upper = keys.count
-        while lower < upper {
-            let middle = (lower + upper) / 2
-            if keys[middle] < key { lower = middle + 1 } else { upper = middle }
-        }
-        return lower < keys.count && keys[lower] == key
-    }
+    private static func contains(_ keys: [UInt64], _ key: UInt64) -> Bool { keys.sortedContains(key) }
 
     private static let injectionWords = keys(
         [
