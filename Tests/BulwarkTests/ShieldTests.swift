@@ -142,7 +142,8 @@ struct ShieldTests {
             "/search/handmade?search_submit=&q=\"LIKE\"+STAMP&view_type=gallery", "Foo and 80&#039;s Foo / Bar",
             "Zm9vYmFy+ACdef+AD4=", "C++ and C#, a+b+c", "!!! wow !!! [ok] (yes) [[]]", "the document (cookie policy)",
             "use fn.call`x` for tagged templates", "<meta charset=\"utf-8\">",
-            "file:///vscode/resources/letterpress-dark.svg", "Books; CD / DVD; Games", "a; time to go", "nice; watch this", "x <(y) z", "f(<(a)>)",
+            "file:///vscode/resources/letterpress-dark.svg", "Books; CD / DVD; Games", "a; time to go",
+            "nice; watch this", "x <(y) z", "f(<(a)>)",
         ]
     )
     func passes(_ value: String) {
