@@ -339,6 +339,10 @@ struct ShieldTests {
             (String(repeating: "%25", count: 50_000), "application/x-www-form-urlencoded"),
             (String(repeating: "${", count: 20_000), "text/plain"),
             (String(repeating: "'", count: 100_000), "text/plain"),
+            // commands that run commands, read only a few deep; a UTF-7 run; JSFuck's alphabet
+            ("; " + String(repeating: "nice time ", count: 50_000) + "id", "text/plain"),
+            ("+" + String(repeating: "ADw", count: 100_000), "text/plain"),
+            (String(repeating: "![]+[]", count: 50_000), "text/plain"),
         ]
         for (body, type) in inputs {
             _ = shield.inspect(BulwarkRequest.post("/", body: body, contentType: type))

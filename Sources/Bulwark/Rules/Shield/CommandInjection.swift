@@ -172,7 +172,13 @@ enum CommandInjection {
         return from >= end || !commandWords.contains(value[from..<end])
     }
 
-    private static func commandAt(_ value: [UInt8], _ start: Int, separatorStrength: Strength) -> Bool {
+    /// `wrapped` counts the commands before this one that run it (`nice time id`); a few are read.
+    private static func commandAt(
+        _ value: [UInt8],
+        _ start: Int,
+        separatorStrength: Strength,
+        wrapped: Int = 0
+    ) -> Bool {
         var cursor = start
         while cursor < value.count, ShieldByte.isSpace(value[cursor]) || value[cursor] == UInt8(ascii: "(") {
             cursor += 1
@@ -185,10 +191,10 @@ enum CommandInjection {
         // What follows the command word
         var next = end
         while next < value.count, ShieldByte.isSpace(value[next]) { next += 1 }
-        if wrappers.contains(word), next > end, next < value.count {
+        if wrapped < 3, wrappers.contains(word), next > end, next < value.count {
             let (inner, _) = shellWord(value, from: next)
             if inner != word, commands.contains(inner) || bareCommands.contains(inner),
-                commandAt(value, next, separatorStrength: separatorStrength)
+                commandAt(value, next, separatorStrength: separatorStrength, wrapped: wrapped + 1)
             {
                 return true
             }
