@@ -76,6 +76,15 @@ struct ShieldTests {
             ("http://169.254.169.254/latest/meta-data/", .serverSideRequestForgery),
             ("http://0x7f000001/admin", .serverSideRequestForgery),
             ("gopher://127.0.0.1:6379/_INFO", .serverSideRequestForgery),
+            // Each way a host is read: a name, a wildcard-DNS subdomain, an internal suffix, IPv6 in
+            // brackets, inet_aton's short and octal forms.
+            ("https://metadata.tencentyun.com/latest", .serverSideRequestForgery),
+            ("http://a.127.0.0.1.nip.io/", .serverSideRequestForgery),
+            ("http://x.oastify.com/p", .serverSideRequestForgery),
+            ("http://db.corp.internal:5432/", .serverSideRequestForgery),
+            ("http://[::1]/admin", .serverSideRequestForgery),
+            ("http://user@127.1/", .serverSideRequestForgery),
+            ("http://0177.0.0.1/", .serverSideRequestForgery),
             ("{{7*7}}", .templateInjection),
             // Delimiters closed by a single brace (Spring, Thymeleaf, JSF, Razor-style probes).
             ("${7*7}", .templateInjection),
@@ -144,6 +153,9 @@ struct ShieldTests {
             "use fn.call`x` for tagged templates", "<meta charset=\"utf-8\">",
             "file:///vscode/resources/letterpress-dark.svg", "Books; CD / DVD; Games", "a; time to go",
             "nice; watch this", "x <(y) z", "f(<(a)>)",
+            // Public hosts that look like the internal ones.
+            "https://8.8.8.8/dns-query", "https://nip.io.example.com/x", "https://docs.internal-tools.example.com/",
+            "https://oastify.com.example.org/", "gopherfan://example.com/",
         ]
     )
     func passes(_ value: String) {

@@ -3,24 +3,34 @@
 /// loopback and link-local, private networks) and IP literals in every notation a resolver accepts
 /// (decimal, octal and hex parts, the one- to four-part short forms, IPv6 and IPv4-mapped IPv6).
 enum ServerSideRequestForgery {
-    static let dangerousSchemes: Set<String> = [
+    static let dangerousSchemes = ShieldWords([
         "gopher", "dict", "ldap", "ldaps", "tftp", "jar", "netdoc", "sftp", "telnet", "ssh", "smb", "rmi", "iiop",
         "expect", "imap", "pop3", "smtp", "mysql", "redis", "memcache", "zookeeper",
-    ]
+    ])
 
     static let metadataMarkers = ShieldMarkers([
         "169.254.169.254", "metadata.google.internal", "100.100.100.200", "fd00:ec2::254", "/latest/meta-data",
         "/computemetadata/v1", "/metadata/instance",
     ])
 
-    static let internalHosts: Set<String> = [
+    static let internalHosts = ShieldWords([
         "localhost", "localhost.localdomain", "ip6-localhost", "ip6-loopback", "metadata.google.internal",
         "metadata", "instance-data", "instance-data.ec2.internal", "metadata.azure.com", "kubernetes.default",
         "kubernetes.default.svc", "kubernetes.default.svc.cluster.local", "metadata.packet.net",
         "metadata.tencentyun.com", "burpcollaborator.net", "oastify.com", "interact.sh", "oast.fun", "oast.pro",
         "oast.live", "oast.site", "oast.online", "oast.me", "nip.io", "xip.io", "sslip.io", "localtest.me",
         "lvh.me", "vcap.me", "127.0.0.1.nip.io", "requestbin.net", "webhook.site", "ngrok.io",
-    ]
+    ])
+
+    /// Domains whose subdomains name a chosen address or an attacker's listener: a host one label
+    /// below one of the internal hosts and under one of these (`x.oastify.com`, `a.127.0.0.1.nip.io`)
+    /// is internal.
+    static let wildcardDomains: [[UInt8]] = [
+        ".nip.io", ".xip.io", ".sslip.io", ".burpcollaborator.net", ".oastify.com", ".interact.sh", ".localtest.me",
+    ].map { Array($0.utf8) }
+
+    /// Suffixes of names that only resolve inside a network.
+    static let internalSuffixes: [[UInt8]] = [".internal", ".localhost"].map { Array($0.utf8) }
 
     /// Whether a (decoded, lower-cased) value points the server at an internal or unusual target.
     static func detect(_ value: [UInt8], strict: Bool) -> Bool {
@@ -34,8 +44,7 @@ enum ServerSideRequestForgery {
             {
                 start -= 1
             }
-            let scheme = String(decoding: value[start..<found], as: UTF8.self)
-            if dangerousSchemes.contains(scheme) { return true }
+            if dangerousSchemes.contains(value[start..<found]) { return true }
             if hostIsInternal(value, authorityAt: found + 3, strict: strict) { return true }
         }
         // Protocol-relative and bare hosts: `//169.254.169.254/`, `169.254.169.254/latest/meta-data`
@@ -67,17 +76,16 @@ enum ServerSideRequestForgery {
         }
         while host.last == UInt8(ascii: ".") { host = host.dropLast() }
         guard !host.isEmpty else { return false }
-        let name = String(decoding: host, as: UTF8.self)
-        if internalHosts.contains(name) { return true }
-        if let dot = name.firstIndex(of: "."), internalHosts.contains(String(name[name.index(after: dot)...])),
-            name.hasSuffix(".nip.io") || name.hasSuffix(".xip.io") || name.hasSuffix(".sslip.io")
-                || name.hasSuffix(".burpcollaborator.net") || name.hasSuffix(".oastify.com")
-                || name.hasSuffix(".interact.sh") || name.hasSuffix(".localtest.me")
+        if internalHosts.contains(host) { return true }
+        if let dot = host.firstIndex(of: UInt8(ascii: ".")), internalHosts.contains(host[(dot + 1)...]),
+            wildcardDomains.contains(where: { host.hasSuffix($0) })
         {
             return true
         }
-        if name.hasSuffix(".internal") || name.hasSuffix(".localhost") { return true }
-        if let address = IPAddress(name) {
+        if internalSuffixes.contains(where: { host.hasSuffix($0) }) { return true }
+        // IP literals start with a digit (inet_aton's forms too) or, in brackets, hold a colon
+        guard ShieldByte.isDigit(host[host.startIndex]) || host.contains(UInt8(ascii: ":")) else { return false }
+        if let address = IPAddress(String(decoding: host, as: UTF8.self)) {
             return !address.isGlobal || strict
         }
         if let (address, canonical) = lenientIPv4(host) {
@@ -134,5 +142,13 @@ enum ServerSideRequestForgery {
         let text = "\(address >> 24 & 0xFF).\(address >> 16 & 0xFF).\(address >> 8 & 0xFF).\(address & 0xFF)"
         guard let ip = IPAddress(text) else { return nil }
         return (ip, canonical)
+    }
+}
+
+extension ArraySlice<UInt8> {
+    /// Whether the slice ends with `suffix`.
+    @inline(__always)
+    fileprivate func hasSuffix(_ suffix: [UInt8]) -> Bool {
+        count >= suffix.count && self.suffix(suffix.count).elementsEqual(suffix)
     }
 }

@@ -169,6 +169,9 @@ public struct Shield: Sendable {
     public let exclusions: [ShieldExclusion]
     /// Bounds on what is read.
     public let limits: ShieldLimits
+    /// Whether verdicts on values are kept for the next time the same value comes
+    /// (``ShieldVerdictCache``); off only to measure reading itself.
+    let cachesVerdicts: Bool
 
     /// A detector.
     public init(
@@ -176,9 +179,22 @@ public struct Shield: Sendable {
         exclusions: [ShieldExclusion] = [],
         limits: ShieldLimits = ShieldLimits()
     ) {
+        self.init(sensitivity: sensitivity, exclusions: exclusions, limits: limits, cachingVerdicts: true)
+    }
+
+    /// A detector that reads every value, even one it read a moment ago: for measurements of the
+    /// reading itself, which the verdict cache otherwise hides for repeated values.
+    @_spi(Benchmarking)
+    public init(
+        sensitivity: ShieldSensitivity = .standard,
+        exclusions: [ShieldExclusion] = [],
+        limits: ShieldLimits = ShieldLimits(),
+        cachingVerdicts: Bool
+    ) {
         self.sensitivity = sensitivity
         self.exclusions = exclusions
         self.limits = limits
+        self.cachesVerdicts = cachingVerdicts
     }
 
     /// The attacks in a request, at most 32 findings.
@@ -186,7 +202,7 @@ public struct Shield: Sendable {
         var findings: [ShieldFinding] = []
         let strict = sensitivity == .strict
         ShieldRequestValues(request: request, limits: limits, strict: strict).forEach { site, value in
-            let attacks = Self.detect(value, kind: site.kind, strict: strict)
+            let attacks = detect(value, kind: site.kind, strict: strict)
             guard !attacks.isEmpty else { return findings.count < 32 }
             let location = site.location()
             for attack in attacks where !isExcluded(attack, at: location) {
@@ -199,7 +215,16 @@ public struct Shield: Sendable {
 
     /// The attacks in one value, wherever it came from (sorted, each once).
     public func inspect(value: String) -> [ShieldAttack] {
-        Self.detect(Array(value.utf8), kind: .value, strict: sensitivity == .strict)
+        detect(Array(value.utf8), kind: .value, strict: sensitivity == .strict)
+    }
+
+    /// The attacks in one value, from the verdict cache when the value was read recently.
+    @inline(__always)
+    private func detect(_ value: [UInt8], kind: ValueKind, strict: Bool) -> [ShieldAttack] {
+        guard cachesVerdicts else { return Self.detect(value, kind: kind, strict: strict) }
+        return ShieldVerdictCache.shared.verdict(value, kind: kind, strict: strict) {
+            Self.detect(value, kind: kind, strict: strict)
+        }
     }
 
     private func isExcluded(_ attack: ShieldAttack, at location: String) -> Bool {
