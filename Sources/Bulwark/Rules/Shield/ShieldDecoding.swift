@@ -436,14 +436,23 @@ struct ShieldMarkers: Sendable {
     /// One-byte markers, and whether there are any.
     private let singles: [Bool]
     private let hasSingles: Bool
-    /// One bit per two-byte prefix that starts a marker, so that almost every position is passed
-    /// over with one bit test; the markers with that prefix are then found by binary search.
+    /// One bit per folded two-byte prefix (``slot(_:_:)``) that starts a marker, so that almost every
+    /// position is passed over with one bit test; the markers with that prefix are then found by
+    /// binary search, which also rejects the prefixes that only fold alike. 4,096 bits, 512 bytes:
+    /// a value's pairs of letters fall in two or three cache lines, which stay cached between
+    /// requests where an exact 64 Kib bitmap did not.
     private let prefixes: [UInt64]
+
+    /// A prefix's bit: the first byte's low seven bits and the second byte's low five.
+    @inline(__always)
+    static func slot(_ first: UInt8, _ second: UInt8) -> Int {
+        Int(first & 0x7F) << 5 | Int(second & 0x1F)
+    }
 
     init(_ markers: [StaticString]) {
         var entries: [(UInt16, [UInt8])] = []
         var singles = [Bool](repeating: false, count: 256)
-        var prefixes = [UInt64](repeating: 0, count: 1024)
+        var prefixes = [UInt64](repeating: 0, count: 64)
         for marker in markers {
             let bytes = marker.withUTF8Buffer { Array($0) }
             guard let first = bytes.first else { continue }
@@ -453,7 +462,8 @@ struct ShieldMarkers: Sendable {
             }
             let key = UInt16(first) << 8 | UInt16(bytes[1])
             entries.append((key, bytes))
-            prefixes[Int(key) >> 6] |= 1 << UInt64(key & 63)
+            let slot = Self.slot(first, bytes[1])
+            prefixes[slot >> 6] |= 1 << UInt64(slot & 63)
         }
         entries.sort { $0.0 < $1.0 }
         self.keys = entries.map(\.0)
@@ -472,9 +482,9 @@ struct ShieldMarkers: Sendable {
                 while index < count {
                     if hasSingles, singles[Int(buffer[index])] { return true }
                     if index + 1 < count {
-                        let key = UInt16(buffer[index]) << 8 | UInt16(buffer[index + 1])
-                        if prefixes[Int(key) >> 6] & (1 << UInt64(key & 63)) != 0,
-                            matches(buffer, at: index, key: key)
+                        let slot = Self.slot(buffer[index], buffer[index + 1])
+                        if prefixes[slot >> 6] & (1 << UInt64(slot & 63)) != 0,
+                            matches(buffer, at: index, key: UInt16(buffer[index]) << 8 | UInt16(buffer[index + 1]))
                         {
                             return true
                         }
