@@ -45,17 +45,6 @@ enum SensitiveInfoByte {
         byte == UInt8(ascii: " ") || byte &- 9 < 5  // \t \n \v \f \r
     }
 
-    /// The value of a base64url or base64 digit, or nil.
-    @inline(__always)
-    static func base64Value(_ byte: UInt8) -> UInt8? {
-        if isUpper(byte) { return byte - UInt8(ascii: "A") }
-        if isLower(byte) { return byte - UInt8(ascii: "a") + 26 }
-        if isDigit(byte) { return byte - UInt8(ascii: "0") + 52 }
-        if byte == UInt8(ascii: "-") || byte == UInt8(ascii: "+") { return 62 }
-        if byte == UInt8(ascii: "_") || byte == UInt8(ascii: "/") { return 63 }
-        return nil
-    }
-
     @inline(__always)
     static func lowercased(_ byte: UInt8) -> UInt8 { isUpper(byte) ? byte | 0x20 : byte }
 }

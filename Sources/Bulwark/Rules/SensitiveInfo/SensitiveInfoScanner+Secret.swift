@@ -240,7 +240,7 @@ extension SensitiveInfoScanner.Pass {
         var bitCount = 0
         var decoded = 0
         for position in start..<end {
-            guard let value = SensitiveInfoByte.base64Value(bytes[position]) else { return false }
+            guard let value = Base64Digit.value(bytes[position], urlSafe: true) else { return false }
             bits = bits << 6 | UInt32(value)
             bitCount += 6
             if bitCount >= 8 {

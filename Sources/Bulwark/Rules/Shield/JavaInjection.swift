@@ -207,12 +207,12 @@ enum JavaInjection {
         var index = 0
         let count = original.count
         while index < count {
-            guard base64Value(original[index]) != nil else {
+            guard Base64Digit.value(original[index], urlSafe: true) != nil else {
                 index += 1
                 continue
             }
             var end = index
-            while end < count, base64Value(original[end]) != nil { end += 1 }
+            while end < count, Base64Digit.value(original[end], urlSafe: true) != nil { end += 1 }
             if end - index >= 8, decodedRunNamesGadget(original[index..<end]) { return true }
             index = end
         }
@@ -220,7 +220,7 @@ enum JavaInjection {
     }
 
     private static func decodedRunNamesGadget(_ run: ArraySlice<UInt8>) -> Bool {
-        let sextets = run.prefix(4_096).compactMap(base64Value)
+        let sextets = run.prefix(4_096).compactMap { Base64Digit.value($0, urlSafe: true) }
         for shift in stride(from: 0, to: 8, by: 2) {
             var decoded: [UInt8] = []
             decoded.reserveCapacity(sextets.count * 3 / 4)
@@ -245,17 +245,5 @@ enum JavaInjection {
             for word in encodedWords where lowered.contains(word) { return true }
         }
         return false
-    }
-
-    @inline(__always)
-    private static func base64Value(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "A")...UInt8(ascii: "Z"): return byte - UInt8(ascii: "A")
-        case UInt8(ascii: "a")...UInt8(ascii: "z"): return byte - UInt8(ascii: "a") + 26
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): return byte - UInt8(ascii: "0") + 52
-        case UInt8(ascii: "+"), UInt8(ascii: "-"): return 62
-        case UInt8(ascii: "/"), UInt8(ascii: "_"): return 63
-        default: return nil
-        }
     }
 }

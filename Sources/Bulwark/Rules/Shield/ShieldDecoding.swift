@@ -71,7 +71,7 @@ enum ShieldDecoding {
             var bits: UInt32 = 0
             var bitCount = 0
             var high: UInt32?
-            while index < bytes.count, let sextet = base64Value(bytes[index]) {
+            while index < bytes.count, let sextet = Base64Digit.value(bytes[index], urlSafe: false) {
                 bits = (bits << 6 | UInt32(sextet)) & 0x3FFFFF
                 bitCount += 6
                 index += 1
@@ -98,17 +98,6 @@ enum ShieldDecoding {
             if index < bytes.count, bytes[index] == UInt8(ascii: "-") { index += 1 }
         }
         return output
-    }
-
-    @inline(__always) private static func base64Value(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "A")...UInt8(ascii: "Z"): byte - UInt8(ascii: "A")
-        case UInt8(ascii: "a")...UInt8(ascii: "z"): byte - UInt8(ascii: "a") + 26
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0") + 52
-        case UInt8(ascii: "+"): 62
-        case UInt8(ascii: "/"): 63
-        default: nil
-        }
     }
 
     /// ASCII lower-casing; other bytes are kept.

@@ -97,7 +97,7 @@ final class ShieldVerdictCache: Sendable {
     /// The number of values held (for tests).
     var count: Int { shards.reduce(0) { $0 + $1.slots.withLock { $0.count { $0 != nil } } } }
 
-    /// Forgets every verdict (for tests and measurements of reading itself).
+    /// Forgets every verdict (for tests).
     func removeAll() {
         for shard in shards { shard.slots.withLock { $0 = [Entry?](repeating: nil, count: slotMask + 1) } }
     }

@@ -30,7 +30,7 @@ extension PromptNormalizer.Run {
 
     private static let alphabetClasses: [UInt8] = (0..<256).map { value in
         let byte = UInt8(value)
-        var classes: UInt8 = base64Value(byte) != nil ? AlphabetClass.base64 : 0
+        var classes: UInt8 = Base64Digit.value(byte, urlSafe: true) != nil ? AlphabetClass.base64 : 0
         if hexValue(byte) != nil { classes |= AlphabetClass.hex }
         if byte &- 0x41 < 26 { classes |= AlphabetClass.upper }
         if byte &- 0x61 < 26 { classes |= AlphabetClass.lower }
@@ -194,7 +194,7 @@ extension PromptNormalizer.Run {
         var accumulator: UInt32 = 0
         var bits = 0
         for byte in run {
-            guard let value = base64Value(byte) else { break }
+            guard let value = Base64Digit.value(byte, urlSafe: true) else { break }
             accumulator = accumulator << 6 | UInt32(value)
             bits += 6
             if bits >= 8 {
@@ -234,18 +234,6 @@ extension PromptNormalizer.Run {
             }
         }
         return decoded
-    }
-
-    @inline(__always)
-    static func base64Value(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case 0x41...0x5A: return byte - 0x41
-        case 0x61...0x7A: return byte - 0x61 + 26
-        case 0x30...0x39: return byte - 0x30 + 52
-        case 0x2B, 0x2D: return 62  // + -
-        case 0x2F, 0x5F: return 63  // / _
-        default: return nil
-        }
     }
 
     @inline(__always)
