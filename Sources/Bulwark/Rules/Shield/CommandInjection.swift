@@ -55,6 +55,38 @@ enum CommandInjection {
         "/system32/",
     ]
 
+    /// Options whose value is a command the program runs: `git` (`--open-files-in-pager`,
+    /// `--upload-pack`, `--receive-pack`, `--exec`), `tar` (`--checkpoint-action=exec=`,
+    /// `--to-command`, `--use-compress-program`), `zip` (`--unzip-command`), `rsync` (`--rsh`) and
+    /// `ssh` (`-oProxyCommand`, `-oLocalCommand`).
+    static let commandOptions: Set<String> = [
+        "open-files-in-pager", "upload-pack", "receive-pack", "exec", "checkpoint-action", "to-command",
+        "use-compress-program", "unzip-command", "rsh", "oproxycommand", "olocalcommand",
+    ]
+
+    /// An argument injected into a program that runs one of its options' values: the value is that
+    /// option and a command (`--open-files-in-pager=touch /tmp/x;`), or a cluster of `zip`'s short
+    /// options ending in `-TT`, its unzip command (`-TvTT=id>shell.php`).
+    static func optionCommand(_ value: [UInt8]) -> Bool {
+        var index = 0
+        while index < value.count, ShieldByte.isSpace(value[index]) { index += 1 }
+        guard index < value.count, value[index] == UInt8(ascii: "-") else { return false }
+        while index < value.count, value[index] == UInt8(ascii: "-") { index += 1 }
+        let nameStart = index
+        while index < value.count, ShieldByte.isLetter(value[index]) || value[index] == UInt8(ascii: "-") {
+            index += 1
+        }
+        guard index > nameStart, index < value.count,
+            value[index] == UInt8(ascii: "=") || value[index] == UInt8(ascii: " ")
+        else { return false }
+        let name = String(decoding: value[nameStart..<index], as: UTF8.self)
+        let zipCluster = nameStart == 1 && name.count <= 8 && name.hasSuffix("tt")
+        guard zipCluster || commandOptions.contains(name) else { return false }
+        var start = index + 1
+        if value.hasBytes("exec=", at: start) { start += 5 }  // tar's `--checkpoint-action=exec=CMD`
+        return commandAt(value, start, separatorStrength: .separator)
+    }
+
     /// Whether a (decoded, lower-cased) value injects a shell command; `classes` are the value's
     /// byte classes, which skip the `$` and directory searches when it has no `$` or slash.
     static func detect(_ value: [UInt8], classes: ShieldByteClasses, strict: Bool) -> Bool {
@@ -68,6 +100,7 @@ enum CommandInjection {
         if classes.any(.angle), classes.any(.paren), subshell(value, opener: "<(") || subshell(value, opener: ">(") {
             return true
         }
+        if value[0] == UInt8(ascii: "-") || ShieldByte.isSpace(value[0]), optionCommand(value) { return true }
         // Absolute paths to programs in the system's binary directories, read at each slash.
         if classes.any(.slash) {
             for index in 0..<count where value[index] == UInt8(ascii: "/") {

@@ -652,6 +652,20 @@ enum SQLInjection {
         }
     }
 
+    /// Whether a clause that only ends a query starts at `index`: `' or 1 limit 1 --`,
+    /// `' and 1 order by 2`, `' or 1 union select …`, `' or 1 into outfile …`.
+    private static func clauseFollows(_ tokens: [Token], at index: Int) -> Bool {
+        guard index + 1 < tokens.count, tokens[index].kind == .keyword else { return false }
+        let next = tokens[index + 1]
+        switch tokens[index].word {
+        case .limit: return next.kind == .number
+        case .order, .group: return next.word == .by
+        case .union: return next.word == .select || next.word == .all
+        case .into: return next.word == .outfile
+        default: return false
+        }
+    }
+
     private static func isSQLContinuation(_ token: Token) -> Bool {
         switch token.kind {
         case .comma, .close, .semicolon, .comment, .op, .comparison, .logic: true
@@ -863,7 +877,7 @@ enum SQLInjection {
             if after.kind == .op { return expressionContinues(tail, from: index + 2) }
             if after.kind == .comment || after.kind == .semicolon || after.kind == .close { return true }
             if after.kind == .logic { return true }
-            return false
+            return clauseFollows(tail, at: index + 1)
         case .word:
             // `' or a=a`, `1 and x like y`
             guard let after else { return false }

@@ -239,6 +239,8 @@ public struct Shield: Sendable {
         case header
         /// An argument name or JSON key.
         case name
+        /// The name a client gave an uploaded file: also read as the name a web server would run.
+        case fileName
         /// Any other value.
         case value
         /// A whole XML document.
@@ -290,13 +292,15 @@ public struct Shield: Sendable {
             && (JavaInjection.serializedObject(value) || (strict && JavaInjection.encodedGadget(value)))
         if isInert(value) && !(kind == .path && value.contains("..")) {
             // letters, digits and dots: only a Java class name or a serialized object can hide here
-            let java =
-                serialized || (value.contains(UInt8(ascii: ".")) && JavaInjection.detect(value, strict: strict))
-            return java ? [.codeInjection] : []
+            let code =
+                serialized || (kind == .fileName && ScriptUpload.isScriptName(value))
+                || (value.contains(UInt8(ascii: ".")) && JavaInjection.detect(value, strict: strict))
+            return code ? [.codeInjection] : []
         }
         var found = Set<ShieldAttack>()
         if serialized { found.insert(.codeInjection) }
         if kind == .name, NoSQLInjection.isOperatorName(value) { found.insert(.noSQLInjection) }
+        if kind == .fileName, ScriptUpload.isScriptName(value) { found.insert(.codeInjection) }
         if kind == .xmlDocument, XMLExternalEntity.detect(ShieldDecoding.lowercased(value)) {
             found.insert(.xmlExternalEntity)
         }
@@ -319,7 +323,8 @@ public struct Shield: Sendable {
             {
                 found.insert(.pathTraversal)
             }
-            if !found.contains(.commandInjection), bytes.any(.shellSyntax) || bytes.any(.angle) && bytes.any(.paren),
+            if !found.contains(.commandInjection),
+                bytes.any(.shellSyntax) || bytes.any(.angle) && bytes.any(.paren) || layer.first == UInt8(ascii: "-"),
                 CommandInjection.detect(layer, classes: bytes, strict: strict)
             {
                 found.insert(.commandInjection)
@@ -358,6 +363,9 @@ public struct Shield: Sendable {
                 // Class names are read once, in the most decoded layer. An XML document's element and
                 // attribute names are structure; its texts and attribute values are inspected one by one.
                 found.insert(.codeInjection)
+            }
+            if kind == .fileName, number > 0, !found.contains(.codeInjection), ScriptUpload.isScriptName(layer) {
+                found.insert(.codeInjection)  // `x.php%00.png`
             }
             if bytes.any(.lineBreak), !found.contains(.responseSplitting), ResponseSplitting.detect(layer) {
                 found.insert(.responseSplitting)

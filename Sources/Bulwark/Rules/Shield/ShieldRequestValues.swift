@@ -64,13 +64,100 @@ struct ShieldRequestValues {
 
     /// Headers whose values are protocol bookkeeping, never application input.
     static let skippedHeaders: Set<String> = [
-        "cookie", "host", "content-length", "content-type", "accept", "accept-encoding", "accept-language",
-        "accept-charset", "connection", "cache-control", "pragma", "upgrade-insecure-requests", "if-modified-since",
+        "cookie", "host", "content-length", "content-type", "connection", "cache-control", "pragma",
+        "upgrade-insecure-requests", "if-modified-since",
         "if-none-match", "if-match", "if-unmodified-since", "if-range", "te", "dnt", "priority", "authorization",
         "proxy-authorization", "content-md5", "x-requested-with", "keep-alive", "range", "upgrade", "expect",
         "content-encoding", "transfer-encoding", "purpose", "x-purpose", "save-data", "viewport-width", "dpr",
         "device-memory", "rtt", "downlink", "ect", "x-csrf-token", "x-xsrf-token", "x-request-id",
     ]
+
+    private enum NegotiationState { case beforeRange, range, afterRange, beforeName, name, paramValue }
+
+    /// Content negotiation: skipped when they keep to their grammar, inspected when they do not
+    /// (`Accept: ../../etc/passwd{{`).
+    static let negotiationHeaders: Set<String> = ["accept", "accept-encoding", "accept-language", "accept-charset"]
+
+    /// Whether a negotiation header is a comma-separated list of ranges (`type/subtype`, `en-US`,
+    /// `gzip`, `*`), each with `;name=value` parameters, where every range starts with a letter or
+    /// `*`, has at most one `/`, and ranges and parameters hold only letters, digits and `*.+-_`.
+    static func isWellFormedNegotiation<C: Collection<UInt8>>(_ value: C) -> Bool {
+        var state = NegotiationState.beforeRange
+        var slashes = 0
+        var length = 0
+        func isTokenByte(_ byte: UInt8) -> Bool {
+            ShieldByte.isLetter(byte) || ShieldByte.isDigit(byte) || byte == UInt8(ascii: "*")
+                || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "+") || byte == UInt8(ascii: "-")
+                || byte == UInt8(ascii: "_")
+        }
+        for byte in value {
+            let space = byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t")
+            switch state {
+            case .beforeRange:
+                if space || byte == UInt8(ascii: ",") { continue }
+                guard ShieldByte.isLetter(byte) || byte == UInt8(ascii: "*") else { return false }
+                state = .range
+                slashes = 0
+                length = 1
+            case .range:
+                if isTokenByte(byte) {
+                    length += 1
+                } else if byte == UInt8(ascii: "/"), slashes == 0, length > 0 {
+                    slashes = 1
+                    length = 0
+                } else if byte == UInt8(ascii: ",") {
+                    guard length > 0 else { return false }
+                    state = .beforeRange
+                } else if byte == UInt8(ascii: ";") {
+                    guard length > 0 else { return false }
+                    state = .beforeName
+                } else if space {
+                    guard length > 0 else { return false }
+                    state = .afterRange
+                } else {
+                    return false
+                }
+            case .afterRange:
+                if space { continue }
+                if byte == UInt8(ascii: ",") {
+                    state = .beforeRange
+                } else if byte == UInt8(ascii: ";") {
+                    state = .beforeName
+                } else {
+                    return false
+                }
+            case .beforeName:
+                if space { continue }
+                guard ShieldByte.isLetter(byte) else { return false }
+                state = .name
+            case .name:
+                if byte == UInt8(ascii: "=") {
+                    state = .paramValue
+                    length = 0
+                } else if !(ShieldByte.isLetter(byte) || ShieldByte.isDigit(byte) || byte == UInt8(ascii: "-")) {
+                    return false
+                }
+            case .paramValue:
+                if isTokenByte(byte) {
+                    length += 1
+                } else if byte == UInt8(ascii: ",") || byte == UInt8(ascii: ";") || space {
+                    guard length > 0 else { return false }
+                    state =
+                        byte == UInt8(ascii: ",") ? .beforeRange : byte == UInt8(ascii: ";") ? .beforeName : .afterRange
+                } else {
+                    return false
+                }
+            }
+        }
+        switch state {
+        case .beforeRange, .afterRange: return true
+        case .range, .paramValue: return length > 0
+        case .beforeName, .name: return false
+        }
+    }
+
+    /// Headers in which upload clients send a file's name.
+    static let fileNameHeaders: Set<String> = ["x-filename", "x-file-name", "x_filename", "x-upload-filename"]
 
     /// Calls `body` for each value; `body` returns `false` to stop.
     func forEach(_ body: (ShieldSite, [UInt8]) -> Bool) {
@@ -124,6 +211,11 @@ struct ShieldRequestValues {
             }
             if name == "content-type" { contentTypes = contentTypes.map { $0 + ", " + field.value } ?? field.value }
             if Self.skippedHeaders.contains(name) || name.hasPrefix("sec-") { continue }
+            if name.hasPrefix("accept"), Self.negotiationHeaders.contains(name),
+                Self.isWellFormedNegotiation(field.value.utf8)
+            {
+                continue  // `text/html,*/*;q=0.8`, `en-US,en;q=0.9`: the grammar has no room for an attack
+            }
             if field.value.utf8.count < 2 || Shield.canSkip(field.value.utf8, strict: strict) { continue }
             let bytes = Array(field.value.utf8)
             if name == "referer" || name == "origin", let question = bytes.firstIndex(of: UInt8(ascii: "?")) {
@@ -138,7 +230,7 @@ struct ShieldRequestValues {
                 if stop { return }
                 continue
             }
-            if !emit(.header(name), .header, bytes) { return }
+            if !emit(.header(name), Self.fileNameHeaders.contains(name) ? .fileName : .header, bytes) { return }
         }
         guard let full = request.body, !full.isEmpty else { return }
         let bodyBytes = full.count > limits.maxBodyBytes ? Array(full.prefix(limits.maxBodyBytes)) : full
@@ -176,9 +268,12 @@ struct ShieldRequestValues {
         }
         if contentType.hasPrefix("multipart/"), let boundary = Self.boundary(contentType), depth < 2 {
             Self.multipartParts(bytes, boundary: boundary) { name, filename, partType, content in
-                if let filename, !emit(.multipart(name, filename: true), .value, filename) { return false }
+                if let filename, !emit(.multipart(name, filename: true), .fileName, filename) { return false }
                 if partType.hasPrefix("image/") || partType.hasPrefix("audio/") || partType.hasPrefix("video/") {
-                    return true
+                    // Media is not text, but PHP hidden in it (`GIF89a<?php …`) runs if the file is
+                    // ever included or served as PHP: read from its opening tag.
+                    guard let php = ScriptUpload.phpStart(in: content) else { return true }
+                    return emit(.multipart(name, filename: false), .value, Array(content[php...].prefix(4_096)))
                 }
                 return emit(.multipart(name, filename: false), .value, content)
             }
