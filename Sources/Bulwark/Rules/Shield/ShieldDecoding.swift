@@ -20,6 +20,12 @@ enum ShieldDecoding {
             rounds += 1
             layers.append(lowercased(current))
         }
+        if let spaced = plusesAsSpaces(current) {
+            // `+|+dir+c:`: a value still form-encoded, decoded once more by the application, where
+            // `+` is a space (PHP's `urldecode`).
+            let layer = lowercased(spaced)
+            if !layers.contains(layer) { layers.append(layer) }
+        }
         var canonical = foldEncodings(current)
         if canonical.contains(UInt8(ascii: "&")) { canonical = htmlEntitiesDecoded(canonical) }
         if canonical.contains(UInt8(ascii: "\\")) { canonical = escapesDecoded(canonical) }
@@ -32,6 +38,26 @@ enum ShieldDecoding {
             if !layers.contains(decoded) { layers.append(decoded) }
         }
         return layers
+    }
+
+    /// The bytes with each `+` a space, when they look still form-encoded: a `+`, no whitespace (a
+    /// value with spaces was decoded already: `a+b` in it is a plus), and a byte that separates
+    /// commands or ends a string (`|`, `;`, `&`, `'`, `"`, `` ` ``, `<`, `(`). `nil` otherwise.
+    static func plusesAsSpaces(_ bytes: [UInt8]) -> [UInt8]? {
+        var plus = false
+        var separator = false
+        for byte in bytes {
+            switch byte {
+            case UInt8(ascii: "+"): plus = true
+            case 0x09...0x0D, UInt8(ascii: " "): return nil
+            case UInt8(ascii: "|"), UInt8(ascii: ";"), UInt8(ascii: "&"), UInt8(ascii: "'"), UInt8(ascii: "\""),
+                UInt8(ascii: "`"), UInt8(ascii: "<"), UInt8(ascii: "("):
+                separator = true
+            default: break
+            }
+        }
+        guard plus, separator else { return nil }
+        return bytes.map { $0 == UInt8(ascii: "+") ? UInt8(ascii: " ") : $0 }
     }
 
     /// Whether `bytes` has a UTF-7 shift that encodes ASCII punctuation: `+AC`…`+AH`, the start of
